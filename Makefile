@@ -1,0 +1,19 @@
+# The two commands of the README's Quick start. Both can be run again at any time.
+.PHONY: run test
+
+# Set up (virtual environment, pinned dependencies, SQLite database, demo data) and serve the app.
+run:
+	scripts/venv.sh requirements.txt
+	.venv/bin/python manage.py migrate --noinput
+	.venv/bin/python manage.py seed_demo
+	.venv/bin/python manage.py runserver 127.0.0.1:8000
+
+# Set up the test dependencies and run every check: lint, migrations, unit and browser tests.
+test:
+	scripts/venv.sh requirements-test.txt
+	@# Playwright cannot download its own browser everywhere: use the system Chromium when there is one.
+	@if [ ! -x /usr/bin/chromium ]; then .venv/bin/playwright install chromium; fi
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/python manage.py makemigrations --check --dry-run
+	.venv/bin/pytest

@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from articles.forms import ArticleForm
+from articles.models import Article
+from core.decorators import login_next
+from core.forms import submitted
+from core.htmx import redirect_to, render_form_page, render_page
+
+
+def get_own_article(request, pk):
+    """The article `pk` if the current user wrote it: 404 if it does not exist, else 403."""
+    article = get_object_or_404(Article.objects.select_related("author"), pk=pk)
+    if article.author_id != request.user.pk:
+        raise PermissionDenied(_("Only the author can change this article."))
+    return article
+
+
+@login_not_required
+@require_GET
+def index(request):
+    articles = Article.objects.select_related("author").only(
+        "title", "created_at", "author__username"
+    )
+    page = Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render_page(request, "articles/index.html", {"page": page}, fragment="content")
+
+
+@login_not_required
+@require_GET
+def detail(request, pk):
+    article = get_object_or_404(Article.objects.select_related("author"), pk=pk)
+    return render_page(request, "articles/detail.html", {"article": article}, fragment="content")
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    form = ArticleForm(submitted(request))
+    if form.is_bound and form.is_valid():
+        form.instance.author = request.user
+        article = form.save()
+        messages.success(request, _("Your article has been published."))
+        return redirect_to(request, article.get_absolute_url())
+    return render_form_page(request, "articles/form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def update(request, pk):
+    article = get_own_article(request, pk)
+    form = ArticleForm(submitted(request), instance=article)
+    if form.is_bound and form.is_valid():
+        form.save()
+        messages.success(request, _("Your changes have been saved."))
+        return redirect_to(request, article.get_absolute_url())
+    return render_form_page(request, "articles/form.html", {"form": form, "article": article})
+
+
+@login_next("articles:detail")
+@require_POST
+def delete(request, pk):
+    article = get_own_article(request, pk)
+    article.delete()
+    messages.success(request, _("The article has been deleted."))
+    return redirect_to(request, "articles:index")

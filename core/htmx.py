@@ -1,0 +1,65 @@
+"""Full page or fragment, decided in one place."""
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseLocation
+
+
+def wants_fragment(request):
+    """True for an HTMX request that swaps part of the page.
+
+    Boosted requests and history restores replace the whole page, and a request
+    without HX-Request is a plain browser request: those get the full page.
+    """
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render_page(request, template_name, context=None, *, fragment=None, status=None):
+    """Render `template_name`, or for an HTMX swap only its `{% partialdef fragment %}`.
+
+    A fragment for #main ("content") is preceded by the page's `title` partial, which
+    htmx puts in the document title, and every fragment is followed by the navbar and
+    the messages, swapped out of band so they always show the current state.
+    """
+    if fragment and wants_fragment(request):
+        parts = []
+        if fragment == "content":
+            title = render_to_string(f"{template_name}#title", context, request)
+            parts.append(format_html("<title>{} · {}</title>", title.strip(), _("Board")))
+        parts.append(render_to_string(f"{template_name}#{fragment}", context, request))
+        parts.append(render_to_string("partials/oob.html", context, request))
+        response = HttpResponse("".join(parts), status=status)
+    else:
+        response = render(request, template_name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def render_form_page(request, template_name, context):
+    """A form page: the whole page for a GET, only the form (status 422) when it has errors.
+
+    Plain browsers get the whole page either way; 422 tells htmx and tests that the
+    submission was refused, and htmx is configured to swap it (see base.html).
+    """
+    form = context["form"]
+    invalid = form.is_bound and not form.is_valid()
+    return render_page(
+        request,
+        template_name,
+        context,
+        fragment="form" if invalid else "content",
+        status=422 if invalid else None,
+    )
+
+
+def redirect_to(request, url):
+    """Go to `url` (or URL name): a redirect, or for HTMX an HX-Location that swaps #main."""
+    url = resolve_url(url)
+    if wants_fragment(request):
+        return HttpResponseLocation(url, target="#main")
+    return redirect(url)

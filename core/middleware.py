@@ -1,0 +1,48 @@
+from django.contrib.auth.middleware import (
+    LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
+)
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from core.redirects import local_path
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's deny-by-default login requirement, made safe for POSTs and HTMX.
+
+    - The `next` of a GET is the page asked for. A POST cannot be repeated after login,
+      so its `next` is the same-site page the user was on (HX-Current-URL for HTMX,
+      Referer otherwise), else the page the view names with @login_next, else its own
+      URL (a form that also answers GET).
+    - An HTMX request gets an HX-Redirect (status 200), because htmx would silently
+      follow a 302 and swap the login page into a fragment.
+    """
+
+    def handle_no_permission(self, request, view_func):
+        login_url = resolve_url(self.get_login_url(view_func))
+        response = redirect_to_login(
+            self.next_for(request, view_func),
+            login_url,
+            self.get_redirect_field_name(view_func),
+        )
+        if request.htmx:
+            return HttpResponseClientRedirect(response.url)
+        return response
+
+    def next_for(self, request, view_func):
+        if request.method in ("GET", "HEAD"):
+            return request.get_full_path()
+        came_from = (
+            request.headers.get("HX-Current-URL")
+            if request.htmx
+            else request.headers.get("Referer")
+        )
+        page = local_path(request, came_from)
+        if page:
+            return page
+        url_name = getattr(view_func, "login_next", None)
+        if url_name:
+            return reverse(url_name, kwargs=request.resolver_match.kwargs)
+        return request.get_full_path()

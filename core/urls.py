@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path(
+        "",
+        login_not_required(RedirectView.as_view(pattern_name="articles:index")),
+        name="home",
+    ),
+    path("accounts/", include("accounts.urls")),
+    path("articles/", include("articles.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,42 @@
+// Progressive enhancement on top of htmx. The app works without this file.
+(function () {
+  "use strict";
+
+  // Django rotates the CSRF token at login and logout, so a token written into the page
+  // earlier can be stale after an in-place swap. Read the current one from the cookie
+  // at request time and send it both ways Django accepts it.
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = csrfToken();
+    if (!token || event.detail.verb === "get") return;
+    event.detail.headers["X-CSRFToken"] = token;
+    if (event.detail.parameters && "csrfmiddlewaretoken" in event.detail.parameters) {
+      event.detail.parameters.csrfmiddlewaretoken = token;
+    }
+  });
+
+  // After a swap, put the keyboard focus where the user's attention should go: the first
+  // invalid field (or the form's error) after a refused submission, else the new heading.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 422) {
+      var invalid = document.querySelector("#main [aria-invalid='true'], #main [role='alert']");
+      if (invalid) {
+        if (!invalid.matches("input, select, textarea")) invalid.setAttribute("tabindex", "-1");
+        invalid.focus();
+      }
+      return;
+    }
+    var target = event.detail.target;
+    if (target && target.id === "main") {
+      var heading = target.querySelector("h1") || target;
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({ preventScroll: true });
+      window.scrollTo(0, 0);
+    }
+  });
+})();
