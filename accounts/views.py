@@ -4,6 +4,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -24,12 +25,24 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect_to(request, next_url(request))
     form = SignupForm(submitted(request))
+    field = request.htmx.trigger_name if request.htmx else None
+    if form.is_bound and field in form.live_fields:
+        return render_field_feedback(request, form, field)
     if form.is_bound and form.is_valid():
         user = form.save()
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user})
         return redirect_to(request, next_url(request))
     return render_form_page(request, "accounts/signup.html", {"form": form})
+
+
+def render_field_feedback(request, form, name):
+    errors = form.live_errors(name)
+    confirmation = ""
+    if not errors and name == "username" and form.data.get("username"):
+        confirmation = _("This username is available.")
+    context = {"field": form[name], "errors": errors, "confirmation": confirmation}
+    return render(request, "partials/field_feedback.html", context)
 
 
 @login_not_required

@@ -15,6 +15,9 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # A one-time key carried by the "write" form, so that a double submission (a double
+    # click, a resent POST) publishes one article, not two.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         # The id breaks ties between articles written in the same instant.

@@ -7,11 +7,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.forms import ArticleForm
+from articles.forms import ArticleForm, NewArticleForm
 from articles.models import Article
+from core import drafts
 from core.decorators import login_next
 from core.forms import submitted
-from core.htmx import redirect_to, render_form_page, render_page
+from core.htmx import redirect_to, render_form_page, render_oob, render_page
 
 
 def get_own_article(request, pk):
@@ -20,6 +21,14 @@ def get_own_article(request, pk):
     if article.author_id != request.user.pk:
         raise PermissionDenied(_("Only the author can change this article."))
     return article
+
+
+def restore_draft(request, form):
+    """Pre-fill an unsubmitted form with the user's kept draft, and say so."""
+    draft = None if form.is_bound else drafts.load(request)
+    if draft:
+        form.initial.update(draft)
+        messages.info(request, _("Your unsaved draft has been restored."))
 
 
 @login_not_required
@@ -39,23 +48,28 @@ def detail(request, pk):
     return render_page(request, "articles/detail.html", {"article": article}, fragment="content")
 
 
+@drafts.keeps_draft("title", "content")
 @require_http_methods(["GET", "POST"])
 def create(request):
-    form = ArticleForm(submitted(request))
+    form = NewArticleForm(submitted(request))
+    restore_draft(request, form)
     if form.is_bound and form.is_valid():
-        form.instance.author = request.user
-        article = form.save()
+        article = form.publish(author=request.user)
+        drafts.drop(request)
         messages.success(request, _("Your article has been published."))
         return redirect_to(request, article.get_absolute_url())
     return render_form_page(request, "articles/form.html", {"form": form})
 
 
+@drafts.keeps_draft("title", "content")
 @require_http_methods(["GET", "POST"])
 def update(request, pk):
     article = get_own_article(request, pk)
     form = ArticleForm(submitted(request), instance=article)
+    restore_draft(request, form)
     if form.is_bound and form.is_valid():
         form.save()
+        drafts.drop(request)
         messages.success(request, _("Your changes have been saved."))
         return redirect_to(request, article.get_absolute_url())
     return render_form_page(request, "articles/form.html", {"form": form, "article": article})
@@ -66,5 +80,7 @@ def update(request, pk):
 def delete(request, pk):
     article = get_own_article(request, pk)
     article.delete()
-    messages.success(request, _("The article has been deleted."))
+    messages.success(request, _("“%(title)s” has been deleted.") % {"title": article.title})
+    if request.htmx.target == f"article-{pk}":
+        return render_oob(request)  # the row asked to be removed: it is swapped for nothing
     return redirect_to(request, "articles:index")

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseLocation
 
@@ -30,7 +31,9 @@ def render_page(request, template_name, context=None, *, fragment=None, status=N
         parts = []
         if fragment == "content":
             title = render_to_string(f"{template_name}#title", context, request)
-            parts.append(format_html("<title>{} · {}</title>", title.strip(), _("Board")))
+            # The partial's output is already escaped; strip() would lose that mark.
+            title = mark_safe(title.strip())  # noqa: S308
+            parts.append(format_html("<title>{} · {}</title>", title, _("Board")))
         parts.append(render_to_string(f"{template_name}#{fragment}", context, request))
         parts.append(render_to_string("partials/oob.html", context, request))
         response = HttpResponse("".join(parts), status=status)
@@ -61,5 +64,15 @@ def redirect_to(request, url):
     """Go to `url` (or URL name): a redirect, or for HTMX an HX-Location that swaps #main."""
     url = resolve_url(url)
     if wants_fragment(request):
-        return HttpResponseLocation(url, target="#main")
-    return redirect(url)
+        response = HttpResponseLocation(url, target="#main")
+    else:
+        response = redirect(url)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def render_oob(request, context=None):
+    """Only the out-of-band parts (navbar, messages): the target itself is emptied."""
+    response = HttpResponse(render_to_string("partials/oob.html", context, request))
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,11 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.middleware import (
     LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
 )
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from core import drafts
 from core.redirects import local_path
 
 
@@ -13,27 +17,32 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Django's deny-by-default login requirement, made safe for POSTs and HTMX.
 
     - The `next` of a GET is the page asked for. A POST cannot be repeated after login,
-      so its `next` is the same-site page the user was on (HX-Current-URL for HTMX,
-      Referer otherwise), else the page the view names with @login_next, else its own
-      URL (a form that also answers GET).
+      so its `next` is a page the user can GET: the form itself for a view that keeps
+      drafts (core.drafts; the posted text is kept for after the login), else the
+      same-site page the user was on (HX-Current-URL for HTMX, Referer otherwise), else
+      the page the view names with @login_next, else its own URL.
     - An HTMX request gets an HX-Redirect (status 200), because htmx would silently
       follow a 302 and swap the login page into a fragment.
     """
 
     def handle_no_permission(self, request, view_func):
-        login_url = resolve_url(self.get_login_url(view_func))
         response = redirect_to_login(
             self.next_for(request, view_func),
-            login_url,
+            resolve_url(self.get_login_url(view_func)),
             self.get_redirect_field_name(view_func),
         )
         if request.htmx:
-            return HttpResponseClientRedirect(response.url)
+            response = HttpResponseClientRedirect(response.url)
+        patch_vary_headers(response, ["HX-Request"])
         return response
 
     def next_for(self, request, view_func):
         if request.method in ("GET", "HEAD"):
             return request.get_full_path()
+        draft_fields = getattr(view_func, "draft_fields", None)
+        if draft_fields and drafts.save(request, draft_fields):
+            messages.info(request, _("Please log in again. What you wrote has been kept."))
+            return request.path
         came_from = (
             request.headers.get("HX-Current-URL")
             if request.htmx

@@ -39,4 +39,25 @@
       window.scrollTo(0, 0);
     }
   });
+  // Live validation (signup) replaces a field's feedback block: keep the field's
+  // aria-invalid, aria-describedby and styling in step with it.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll(".field-feedback[data-for]").forEach(function (feedback) {
+      var input = document.getElementById(feedback.dataset.for);
+      if (!input) return;
+      var error = feedback.querySelector(".invalid-feedback");
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && !/_error$/.test(id);
+      });
+      if (error) {
+        input.setAttribute("aria-invalid", "true");
+        described.push(error.id);
+      } else {
+        input.removeAttribute("aria-invalid");
+      }
+      input.classList.toggle("is-invalid", Boolean(error));
+      if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+      else input.removeAttribute("aria-describedby");
+    });
+  });
 })();
