@@ -23,7 +23,6 @@ class SignupForm(UserCreationForm):
                     "hx-trigger": "change",
                     "hx-target": f"#{self[name].auto_id}_feedback",
                     "hx-swap": "outerHTML",
-                    "hx-sync": "closest form:abort",
                 }
             )
 

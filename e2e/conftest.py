@@ -1,0 +1,146 @@
+"""Browser tests: Playwright through pytest-playwright, against a live server or a deployment.
+
+By default each test gets pytest-django's live server (and so a transactional test
+database). `pytest e2e --base-url https://staging.example.org` runs the same tests against
+that deployment instead, without touching any database: tests then create only uniquely
+named users, so they can share it with people and with each other.
+
+Every test that uses a page runs twice, with JavaScript (htmx swaps content in place) and
+without (plain links and forms), because the app promises to work both ways.
+"""
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
+# Without the networking flags Chromium keeps trying to reach hosts it cannot reach here.
+SYSTEM_CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, browser_name):
+    """Playwright cannot download its browser on our machines: use Debian's Chromium there."""
+    wants_bundled = browser_name != "chromium" or "channel" in browser_type_launch_args
+    if wants_bundled or not SYSTEM_CHROMIUM.exists():
+        return browser_type_launch_args
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(SYSTEM_CHROMIUM),
+        "args": [*browser_type_launch_args.get("args", []), *SYSTEM_CHROMIUM_ARGS],
+    }
+
+
+def deployment_url(config):
+    """The --base-url (or PYTEST_BASE_URL, or base_url in the ini file), else None."""
+    return config.getoption("--base-url") or config.getini("base_url") or None
+
+
+def pytest_collection_modifyitems(config, items):
+    # pytest-django creates the test database only for the tests it can see need one
+    # when the session starts, and a fixture that starts the live server only on demand
+    # is not one of them: without this mark the server would use the development
+    # database. Against a deployment no database is needed, so none is marked.
+    if deployment_url(config):
+        return
+    for item in items:
+        if "app_url" in item.fixturenames:
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture
+def app_url(request, base_url):
+    """The root URL of the app under test, without a trailing slash.
+
+    `base_url` is pytest-playwright's: --base-url, the PYTEST_BASE_URL variable or the
+    base_url ini value. Only without one is the live server started, so it is requested
+    by name rather than as an argument.
+    """
+    if base_url:
+        return base_url.rstrip("/")
+    assert request.node.get_closest_marker("django_db"), (
+        "no test database for the live server: see pytest_collection_modifyitems"
+    )
+    server = request.getfixturevalue("live_server")
+    settings = request.getfixturevalue("settings")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, server.thread.host]
+    return server.url
+
+
+@pytest.fixture(params=[True, False], ids=["js", "nojs"])
+def js(request):
+    """Whether the page runs JavaScript. Every browser test runs once each way."""
+    return request.param
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args, app_url, js):
+    return {**browser_context_args, "base_url": app_url, "java_script_enabled": js}
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_browser_problems(request):
+    """Fail a browser test when the browser saw an error, even if every assertion passed.
+
+    Listens on the whole context, so pages the test opens later (popups) are covered too.
+    """
+    if "context" not in request.fixturenames:
+        yield
+        return
+    context = request.getfixturevalue("context")
+    problems = []
+
+    def on_console(message):
+        if message.type != "error":
+            return
+        # Chromium also logs every 4xx and 5xx response as a console error, but the app
+        # answers pages and htmx requests with 4xx on purpose (422: a form with errors).
+        # Statuses are judged in on_response instead.
+        if message.text.startswith("Failed to load resource: the server responded"):
+            return
+        where = message.location
+        source = f" ({where['url']}:{where['lineNumber']})" if where.get("url") else ""
+        problems.append(f"console error: {message.text}{source}")
+
+    def on_response(response):
+        sent = response.request
+        # A page or an htmx request may be refused with a 4xx; a stylesheet, script or
+        # image never should be.
+        asset = sent.resource_type not in ("document", "xhr", "fetch")
+        if response.status >= 500 or (asset and response.status >= 400):
+            problems.append(f"HTTP {response.status}: {sent.method} {response.url}")
+
+    context.on("console", on_console)
+    context.on("weberror", lambda error: problems.append(f"page error: {error.error}"))
+    context.on("response", on_response)
+    context.on(
+        "requestfailed",
+        lambda failed: problems.append(
+            f"request failed: {failed.method} {failed.url}: {failed.failure}"
+        ),
+    )
+    yield
+    # Events reach Python only while it talks to the browser: one more round trip makes
+    # sure everything that happened during the test has been heard.
+    context.cookies()
+    assert not problems, "The browser reported problems:\n  " + "\n  ".join(problems)
+
+
+@pytest.fixture
+def new_username():
+    """Make a username no one else uses, even on a shared deployment."""
+
+    def make(prefix="e2e"):
+        return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+    return make
