@@ -2,14 +2,31 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """The project's user. Its own model from the first migration, so fields can be added later."""
+    """The project's user. An email is optional, but unique ignoring case when given."""
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="unique_email_ignoring_case",
+                violation_error_message=_("An account with this email address already exists."),
+            )
+        ]
 
 
 class UserSession(AbstractBaseSession):
-    """A session row that knows whose it is, so all of a user's sessions can be found and ended."""
+    """A session row that knows whose it is and where it is used.
+
+    The columns are written from the session's own data whenever the session is saved
+    (accounts.session_store), so keeping them costs no extra query.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -18,6 +35,10 @@ class UserSession(AbstractBaseSession):
         on_delete=models.CASCADE,
         related_name="sessions",
     )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    signed_in_at = models.DateTimeField(null=True, blank=True)
+    last_activity = models.DateTimeField(null=True, blank=True)
 
     @classmethod
     def get_session_store_class(cls):
@@ -32,3 +53,8 @@ class UserSession(AbstractBaseSession):
         if except_key:
             sessions = sessions.exclude(session_key=except_key)
         return sessions.delete()[0]
+
+    @property
+    def public_id(self):
+        """An id for pages and URLs: the session key itself is a credential."""
+        return salted_hmac("accounts.UserSession.public_id", self.session_key).hexdigest()[:32]

@@ -1,12 +1,14 @@
-"""Database session engine (SESSION_ENGINE) that stores the user on each session row.
+"""Database session engine (SESSION_ENGINE) that stores whose session a row is.
 
-Django's documented way to extend the database-backed session engine: the row is
-written whenever the session is, so the user id follows key rotations at login and
-password change without any extra query.
+Django's documented way to extend the database-backed session engine: the columns are
+filled from the session's data each time the session is saved, so they follow key
+rotations at login and password change without any extra query.
 """
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
+
+from accounts import activity
 
 
 class SessionStore(DBStore):
@@ -22,4 +24,8 @@ class SessionStore(DBStore):
             instance.user_id = int(data[SESSION_KEY])
         except (KeyError, TypeError, ValueError):
             instance.user_id = None
+        instance.ip_address = data.get(activity.IP_ADDRESS)
+        instance.user_agent = data.get(activity.USER_AGENT, "")
+        instance.signed_in_at = activity.as_datetime(data.get(activity.AUTH_TIME))
+        instance.last_activity = activity.as_datetime(data.get(activity.LAST_ACTIVITY))
         return instance

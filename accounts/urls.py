@@ -11,4 +11,23 @@ urlpatterns = [
     path("update/", views.update, name="update"),
     path("password/", views.change_password, name="change_password"),
     path("delete/", views.delete, name="delete"),
+    path("sessions/", views.sessions, name="sessions"),
+    path(
+        "sessions/sign-out-others/",
+        views.sign_out_other_sessions,
+        name="sign_out_other_sessions",
+    ),
+    path("sessions/<str:public_id>/sign-out/", views.sign_out_session, name="sign_out_session"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/complete/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
 ]

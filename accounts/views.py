@@ -1,20 +1,49 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import DeleteAccountForm, ProfileForm, SignupForm
+from accounts import activity, sudo
+from accounts.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    ProfileForm,
+    SignupForm,
+)
 from accounts.models import UserSession
+from core import ratelimit
 from core.forms import submitted
-from core.htmx import redirect_to, render_form_page
+from core.htmx import HtmxFormViewMixin, redirect_to, render_form_page, render_page
 from core.redirects import next_url
+
+TOO_MANY = 429
+
+
+def refuse_too_many(request, template_name, form, message):
+    form.add_error(None, message)
+    return render_form_page(request, template_name, {"form": form}, status=TOO_MANY)
+
+
+def render_field_feedback(request, form, name):
+    errors = form.live_errors(name)
+    confirmation = ""
+    if not errors and name == "username" and form.data.get("username"):
+        confirmation = _("This username is available.")
+    context = {"field": form[name], "errors": errors, "confirmation": confirmation}
+    return render(request, "partials/field_feedback.html", context)
 
 
 @login_not_required
@@ -28,21 +57,15 @@ def signup(request):
     field = request.htmx.trigger_name if request.htmx else None
     if form.is_bound and field in form.live_fields:
         return render_field_feedback(request, form, field)
+    if form.is_bound and ratelimit.exceeded("signup-ip", activity.client_ip(request)):
+        message = _("Too many sign-ups from your network. Please try again in an hour.")
+        return refuse_too_many(request, "accounts/signup.html", form, message)
     if form.is_bound and form.is_valid():
         user = form.save()
-        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        auth_login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
         messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user})
         return redirect_to(request, next_url(request))
     return render_form_page(request, "accounts/signup.html", {"form": form})
-
-
-def render_field_feedback(request, form, name):
-    errors = form.live_errors(name)
-    confirmation = ""
-    if not errors and name == "username" and form.data.get("username"):
-        confirmation = _("This username is available.")
-    context = {"field": form[name], "errors": errors, "confirmation": confirmation}
-    return render(request, "partials/field_feedback.html", context)
 
 
 @login_not_required
@@ -52,12 +75,31 @@ def render_field_feedback(request, form, name):
 def login(request):
     if request.user.is_authenticated:
         return redirect_to(request, next_url(request))
-    form = AuthenticationForm(request, data=submitted(request))
+    form = LoginForm(request, data=submitted(request))
+    ip = activity.client_ip(request)
+    if form.is_bound and ratelimit.exceeded("login-ip", ip, count=False):
+        message = _("Too many failed logins from your network. Please try again later.")
+        return refuse_too_many(request, "accounts/login.html", form, message)
     if form.is_bound and form.is_valid():
         auth_login(request, form.get_user())
+        if form.cleaned_data["remember_me"]:
+            activity.remember(request)
         messages.success(request, _("Welcome back, %(name)s.") % {"name": form.get_user()})
         return redirect_to(request, next_url(request))
+    if form.is_bound:
+        ratelimit.exceeded("login-ip", ip)  # count the failure
     return render_form_page(request, "accounts/login.html", {"form": form})
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout response: the login form with a clear message, HTTP 429."""
+    form = LoginForm(request, data=request.POST)
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _(
+        "Too many failed attempts for this account. It is locked on this device for "
+        "%(minutes)s minutes. You can still reset your password."
+    ) % {"minutes": minutes}
+    return refuse_too_many(request, "accounts/login.html", form, message)
 
 
 @login_not_required
@@ -74,6 +116,8 @@ def logout(request):
 def update(request):
     form = ProfileForm(submitted(request), instance=request.user)
     if form.is_bound and form.is_valid():
+        if "email" in form.changed_data and (prompt := sudo.require(request)):
+            return prompt
         form.save()
         messages.success(request, _("Your profile has been saved."))
         return redirect_to(request, request.path)
@@ -87,11 +131,13 @@ def change_password(request):
     if form.is_bound and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
-        UserSession.end_all_for(user, except_key=request.session.session_key)
-        messages.success(
-            request,
-            _("Your password has been changed. Your other sessions have been signed out."),
-        )
+        activity.reauthenticated(request)
+        if not form.cleaned_data["keep_other_sessions"]:
+            UserSession.end_all_for(user, except_key=request.session.session_key)
+            message = _("Your password has been changed. Your other sessions have been signed out.")
+        else:
+            message = _("Your password has been changed.")
+        messages.success(request, message)
         return redirect_to(request, request.path)
     return render_form_page(request, "accounts/change_password.html", {"form": form})
 
@@ -99,6 +145,7 @@ def change_password(request):
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def delete(request):
+    # The form asks for the password itself, which is the re-authentication.
     form = DeleteAccountForm(request.user, submitted(request))
     if form.is_bound and form.is_valid():
         user = request.user
@@ -108,3 +155,83 @@ def delete(request):
         return redirect_to(request, next_url(request))
     context = {"form": form, "article_count": request.user.articles.count()}
     return render_form_page(request, "accounts/delete.html", context)
+
+
+# Active sessions
+
+
+@require_GET
+def sessions(request):
+    current = request.session.session_key
+    rows = request.user.sessions.filter(expire_date__gt=timezone.now()).order_by("-last_activity")
+    context = {
+        "sessions": [
+            {
+                "session": row,
+                "device": activity.describe_user_agent(row.user_agent),
+                "current": row.session_key == current,
+            }
+            for row in rows
+        ]
+    }
+    return render_page(request, "accounts/sessions.html", context, fragment="content")
+
+
+@require_POST
+def sign_out_session(request, public_id):
+    if prompt := sudo.require(request):
+        return prompt
+    session = next((s for s in request.user.sessions.all() if s.public_id == public_id), None)
+    if session is None or session.session_key == request.session.session_key:
+        raise Http404  # unknown, someone else's, or this one (use Log out)
+    session.delete()
+    messages.success(request, _("That session has been signed out."))
+    return redirect_to(request, "accounts:sessions")
+
+
+@require_POST
+def sign_out_other_sessions(request):
+    if prompt := sudo.require(request):
+        return prompt
+    count = UserSession.end_all_for(request.user, except_key=request.session.session_key)
+    messages.success(request, _("Signed out of %(count)s other session(s).") % {"count": count})
+    return redirect_to(request, "accounts:sessions")
+
+
+# Password reset: Django's views, answering htmx in place, rate limited.
+
+
+class PasswordResetView(HtmxFormViewMixin, auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        ip = activity.client_ip(self.request)
+        email = form.cleaned_data["email"]
+        if ratelimit.exceeded("password-reset-ip", ip) or ratelimit.exceeded(
+            "password-reset-email", email
+        ):
+            message = _("Too many reset requests. Please try again in an hour.")
+            return refuse_too_many(self.request, self.template_name, form, message)
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(HtmxFormViewMixin, auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(HtmxFormViewMixin, auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        UserSession.end_all_for(form.user)  # a reset signs the account out everywhere
+        return response
+
+
+class PasswordResetCompleteView(HtmxFormViewMixin, auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

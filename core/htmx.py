@@ -43,7 +43,7 @@ def render_page(request, template_name, context=None, *, fragment=None, status=N
     return response
 
 
-def render_form_page(request, template_name, context):
+def render_form_page(request, template_name, context, *, status=None):
     """A form page: the whole page for a GET, only the form (status 422) when it has errors.
 
     Plain browsers get the whole page either way; 422 tells htmx and tests that the
@@ -56,7 +56,7 @@ def render_form_page(request, template_name, context):
         template_name,
         context,
         fragment="form" if invalid else "content",
-        status=422 if invalid else None,
+        status=status or (422 if invalid else None),
     )
 
 
@@ -76,3 +76,17 @@ def render_oob(request, context=None):
     response = HttpResponse(render_to_string("partials/oob.html", context, request))
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+class HtmxFormViewMixin:
+    """Django's class-based form views (password reset), answering htmx like our views."""
+
+    def render_to_response(self, context, **response_kwargs):
+        status = response_kwargs.get("status")
+        if "form" in context and context["form"] is not None:
+            return render_form_page(self.request, self.template_name, context, status=status)
+        return render_page(self.request, self.template_name, context, fragment="content")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return redirect_to(self.request, response.url)

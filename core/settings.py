@@ -6,6 +6,7 @@ stops the start with a message that names the variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -32,6 +33,16 @@ def env_bool(name, default):
     raise ImproperlyConfigured(
         f"{name}={raw!r} is not a boolean: use one of 1/0, true/false, yes/no, on/off."
     )
+
+
+def env_int(name, default):
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
 
 
 def env_list(name, default):
@@ -91,6 +102,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "widget_tweaks",
+    "axes",
     "accounts",
     "articles",
     "core",
@@ -104,11 +116,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends sessions past their idle or absolute timeout and notes activity (once a minute).
+    "accounts.middleware.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Ours: Django's deny-by-default LoginRequiredMiddleware, with a safe `next`
     # for POSTs and an HX-Redirect for HTMX requests.
     "core.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into our 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -143,6 +159,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    # Log in with the username or the email address.
+    "accounts.backends.UsernameOrEmailBackend",
+]
 LOGIN_URL = reverse_lazy("accounts:login")
 LOGIN_REDIRECT_URL = reverse_lazy("articles:index")
 LOGOUT_REDIRECT_URL = reverse_lazy("articles:index")
@@ -168,6 +190,20 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+# Session lifetimes, in seconds. Without "remember me" the cookie ends with the browser
+# and the session after SESSION_IDLE_TIMEOUT without activity; with it, the cookie lasts
+# SESSION_REMEMBER_ME_AGE and is renewed by activity. No session outlives
+# SESSION_ABSOLUTE_TIMEOUT after its login. Activity is recorded at most once per
+# SESSION_ACTIVITY_RESOLUTION, so it costs no database write on most requests.
+SESSION_IDLE_TIMEOUT = 2 * 60 * 60
+SESSION_REMEMBER_ME_AGE = 14 * 24 * 60 * 60
+SESSION_ABSOLUTE_TIMEOUT = 30 * 24 * 60 * 60
+SESSION_ACTIVITY_RESOLUTION = 60
+SESSION_COOKIE_AGE = SESSION_REMEMBER_ME_AGE
+# Sudo mode: changing the email and signing out other sessions need the password
+# entered within this many seconds.
+SUDO_MODE_TIMEOUT = 10 * 60
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 LANGUAGE_CODE = "en"
@@ -204,6 +240,55 @@ if not DEBUG:
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 ARTICLES_PER_PAGE = 20
+
+# Email: SMTP when EMAIL_HOST is set, else printed to the console (Django 6.1 MAILERS).
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": env_int("EMAIL_PORT", 25),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Board <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, and once
+
+# Caches: Redis when REDIS_URL is set (shared by every process), else this process's memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Brute-force protection (django-axes): an account is locked for this client (username
+# and IP together) after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME; other
+# accounts and the same account from elsewhere keep working. Staff unlock in the admin
+# (Access attempts). Failures from one IP across many usernames are throttled by
+# core.ratelimit (LOGIN_IP_LIMIT). Signup and password reset are rate limited too.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_VERBOSE = False
+RATE_LIMITS = {
+    # name: (requests, per seconds)
+    "login-ip": (30, 15 * 60),
+    "signup-ip": (10, 60 * 60),
+    "password-reset-ip": (10, 60 * 60),
+    "password-reset-email": (3, 60 * 60),
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,95 @@
+"""What a session knows about itself: when it signed in, where, and when it was last used.
+
+Kept in the session's own data (so it is written only when the session is saved) and
+copied into UserSession's columns by accounts.session_store for the sessions page.
+"""
+
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from ua_parser import parse
+
+AUTH_TIME = "_auth_time"
+LAST_ACTIVITY = "_last_activity"
+REAUTH_TIME = "_reauth_time"
+REMEMBER = "_remember_me"
+IP_ADDRESS = "_ip"
+USER_AGENT = "_ua"
+
+
+def now():
+    return int(time.time())
+
+
+def as_datetime(timestamp):
+    return datetime.fromtimestamp(timestamp, tz=UTC) if timestamp else None
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_sign_in(request):
+    """At every login (user_logged_in): start the clocks. Entering the password also
+    counts as re-authentication. The cookie ends with the browser unless remember()."""
+    session = request.session
+    session[AUTH_TIME] = session[LAST_ACTIVITY] = session[REAUTH_TIME] = now()
+    session[REMEMBER] = False
+    session[IP_ADDRESS] = client_ip(request)
+    session[USER_AGENT] = request.headers.get("User-Agent", "")[:300]
+    session.set_expiry(0)
+
+
+def remember(request):
+    """ "Remember me": a persistent cookie, renewed by activity (see touch())."""
+    request.session[REMEMBER] = True
+    request.session.set_expiry(settings.SESSION_REMEMBER_ME_AGE)
+
+
+def reauthenticated(request):
+    request.session[REAUTH_TIME] = now()
+
+
+def recently_reauthenticated(request):
+    """Sudo mode: the password was entered in this session within SUDO_MODE_TIMEOUT."""
+    return now() - request.session.get(REAUTH_TIME, 0) <= settings.SUDO_MODE_TIMEOUT
+
+
+def expired(session):
+    """Whether a signed-in session has outlived the idle or the absolute timeout."""
+    t = now()
+    if t - session.get(AUTH_TIME, t) > settings.SESSION_ABSOLUTE_TIMEOUT:
+        return True
+    if session.get(REMEMBER):
+        return False
+    return t - session.get(LAST_ACTIVITY, t) > settings.SESSION_IDLE_TIMEOUT
+
+
+def touch(request):
+    """Note activity, at most once a minute: a session save costs a database write."""
+    session = request.session
+    t = now()
+    if t - session.get(LAST_ACTIVITY, 0) < settings.SESSION_ACTIVITY_RESOLUTION:
+        return
+    session[LAST_ACTIVITY] = t
+    session[IP_ADDRESS] = client_ip(request)
+    session[USER_AGENT] = request.headers.get("User-Agent", "")[:300]
+    if session.get(REMEMBER):
+        # Renewed by activity, but never past the absolute end of the session.
+        remaining = settings.SESSION_ABSOLUTE_TIMEOUT - (t - session.get(AUTH_TIME, t))
+        session.set_expiry(max(1, min(settings.SESSION_REMEMBER_ME_AGE, remaining)))
+
+
+def describe_user_agent(user_agent):
+    """'Chrome on Linux' from a User-Agent header, as well as it can be told."""
+    if not user_agent:
+        return ""
+    result = parse(user_agent)
+    browser = result.user_agent.family if result.user_agent else ""
+    system = result.os.family if result.os else ""
+    browser = "" if browser in ("", "Other") else browser
+    system = "" if system in ("", "Other") else system
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or user_agent[:60]
