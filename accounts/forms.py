@@ -1,6 +1,6 @@
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
