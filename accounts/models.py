@@ -57,4 +57,6 @@ class UserSession(AbstractBaseSession):
     @property
     def public_id(self):
         """An id for pages and URLs: the session key itself is a credential."""
-        return salted_hmac("accounts.UserSession.public_id", self.session_key).hexdigest()[:32]
+        return salted_hmac(
+            "accounts.UserSession.public_id", self.session_key, algorithm="sha256"
+        ).hexdigest()[:32]

@@ -15,7 +15,10 @@ def _key(name, identity, window):
 def exceeded(name, identity, *, count=True):
     """Whether `identity` (an IP, an email...) is over the limit `name` in settings.RATE_LIMITS.
 
-    With count=True this request is counted first. An empty identity is never limited.
+    With count=True this request is counted first and is over the limit when it is one
+    too many. With count=False nothing is counted and the limit is reached once `limit`
+    requests were counted (used to refuse before trying, e.g. after N failed logins).
+    An empty identity is never limited.
     """
     if not identity:
         return False
@@ -28,6 +31,5 @@ def exceeded(name, identity, *, count=True):
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=window)
             hits = 1
-    else:
-        hits = cache.get(key, 0)
-    return hits > limit
+        return hits > limit
+    return cache.get(key, 0) >= limit

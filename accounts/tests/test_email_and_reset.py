@@ -1,0 +1,247 @@
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core import mail
+from django.test import Client
+
+from accounts.tests.factories import PASSWORD, later, make_user
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+HX = {"HX-Request": "true"}
+NEW = "a-new-Passphrase-77"
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def signup(client, **data):
+    good = "a-long-Passphrase-42"
+    return client.post("/accounts/signup/", {"password1": good, "password2": good, **data})
+
+
+# Email settings
+
+
+def mailers_with(**env):
+    code = "from django.conf import settings; print(settings.MAILERS['default'])"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout
+
+
+def test_mail_goes_to_the_console_without_email_host():
+    assert "console.EmailBackend" in mailers_with()
+
+
+def test_mail_goes_over_smtp_with_email_host():
+    out = mailers_with(
+        EMAIL_HOST="mail.example.org",
+        EMAIL_PORT="2525",
+        EMAIL_HOST_USER="board",
+        EMAIL_HOST_PASSWORD="secret",
+        EMAIL_USE_TLS="true",
+    )
+    assert "smtp.EmailBackend" in out
+    for expected in ("'host': 'mail.example.org'", "'port': 2525", "'use_tls': True"):
+        assert expected in out
+
+
+# Email on signup, login by email
+
+
+def test_signup_takes_an_optional_email(client):
+    signup(client, username="ada", email="Ada@Example.org")
+    signup(Client(), username="bob", email="")
+    signup(Client(), username="cy", email="")
+    assert User.objects.get(username="ada").email == "Ada@example.org"  # domain normalised
+    assert User.objects.filter(email="").count() == 2
+
+
+def test_signup_refuses_an_email_taken_in_another_case(client):
+    make_user(email="ada@example.org")
+    response = signup(client, username="ada2", email="ADA@example.ORG")
+    assert response.status_code == 422
+    assert "email" in response.context["form"].errors
+    assert not User.objects.filter(username="ada2").exists()
+
+
+def test_profile_refuses_an_email_taken_in_another_case():
+    make_user(email="taken@example.org")
+    user = make_user()
+    client = Client()
+    client.force_login(user)
+    response = client.post("/accounts/update/", {"email": "Taken@example.org"})
+    assert response.status_code == 422
+    assert b"An account with this email address already exists." in response.content
+
+
+def test_database_refuses_duplicate_emails_ignoring_case():
+    from django.db import IntegrityError, transaction
+
+    make_user(email="one@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_user(email="ONE@example.org")
+
+
+@pytest.mark.parametrize("identifier", ["ada", "ada@example.org", "ADA@Example.org"])
+def test_login_accepts_username_or_email(client, identifier):
+    user = make_user("ada", email="ada@example.org")
+    response = client.post("/accounts/login/", {"username": identifier, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+
+def test_login_with_an_unknown_email_is_refused(client):
+    make_user("ada", email="ada@example.org")
+    response = client.post("/accounts/login/", {"username": "x@example.org", "password": PASSWORD})
+    assert response.status_code == 422
+
+
+# Password reset
+
+
+def request_reset(client, email, **kwargs):
+    return client.post("/accounts/password/reset/", {"email": email}, **kwargs)
+
+
+def reset_link():
+    return re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[-1].body)[1]
+
+
+def test_reset_answers_the_same_for_known_and_unknown_emails(client):
+    make_user(email="ada@example.org")
+    known = request_reset(client, "ada@example.org")
+    unknown = request_reset(client, "nobody@example.org")
+    assert known.status_code == unknown.status_code == 302
+    assert known.url == unknown.url == "/accounts/password/reset/sent/"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ada@example.org"]
+
+
+def test_reset_answers_htmx_in_place(client):
+    response = request_reset(client, "nobody@example.org", headers=HX)
+    assert (
+        response["HX-Location"] == '{"path": "/accounts/password/reset/sent/", "target": "#main"}'
+    )
+
+
+def set_new_password(client, link, password=NEW):
+    form_url = client.get(link).url  # Django moves the token out of the URL into the session
+    return client.post(form_url, {"new_password1": password, "new_password2": password})
+
+
+def test_reset_link_sets_a_new_password_once(client):
+    user = make_user(email="ada@example.org")
+    request_reset(client, "ada@example.org")
+    link = reset_link()
+    response = set_new_password(client, link)
+    assert response.url == "/accounts/password/reset/complete/"
+    user.refresh_from_db()
+    assert user.check_password(NEW)
+
+    again = Client().get(link, follow=True)
+    assert again.context["validlink"] is False
+    assert b"This link is invalid or has expired" in again.content
+
+
+def test_tampered_reset_link_is_refused(client):
+    make_user(email="ada@example.org")
+    request_reset(client, "ada@example.org")
+    tampered = reset_link()[:-3] + "xx/"
+    response = client.get(tampered, follow=True)
+    assert response.context["validlink"] is False
+
+
+def test_reset_link_expires_after_an_hour(client):
+    make_user(email="ada@example.org")
+    request_reset(client, "ada@example.org")
+    link = reset_link()
+    with later(minutes=61):
+        response = client.get(link, follow=True)
+    assert response.context["validlink"] is False
+
+
+def test_reset_link_dies_when_the_password_changes(client):
+    user = make_user(email="ada@example.org")
+    request_reset(client, "ada@example.org")
+    user.set_password("changed-Elsewhere-1")
+    user.save()
+    assert client.get(reset_link(), follow=True).context["validlink"] is False
+
+
+def test_reset_link_dies_when_the_email_changes(client):
+    user = make_user(email="ada@example.org")
+    request_reset(client, "ada@example.org")
+    user.email = "new@example.org"
+    user.save()
+    assert client.get(reset_link(), follow=True).context["validlink"] is False
+
+
+def test_reset_signs_out_every_session(client):
+    user = make_user(email="ada@example.org")
+    elsewhere = Client()
+    elsewhere.force_login(user)
+    request_reset(client, "ada@example.org")
+    set_new_password(client, reset_link())
+    assert user.sessions.count() == 0
+    assert elsewhere.get("/accounts/update/").status_code == 302
+
+
+def test_reset_with_mismatched_passwords_is_refused(client):
+    user = make_user(email="ada@example.org")
+    request_reset(client, "ada@example.org")
+    form_url = client.get(reset_link()).url
+    response = client.post(form_url, {"new_password1": NEW, "new_password2": "other"})
+    assert response.status_code == 422
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_reset_email_is_delivered_over_real_smtp(client, settings):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+
+    class Inbox(Sink):
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope)
+            return "250 OK"
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+            }
+        }
+        make_user(email="ada@example.org")
+        request_reset(client, "ada@example.org")
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
+    assert inbox.messages[0].rcpt_tos == ["ada@example.org"]
+    assert b"/accounts/password/reset/" in inbox.messages[0].content

@@ -1,0 +1,138 @@
+"""Brute-force protection: lockout per account and client, IP throttling, rate limits."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth import SESSION_KEY
+from django.core import mail
+from django.test import Client
+
+from accounts.tests.factories import PASSWORD, later, make_user
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+def attempt(client, username, password="wrong-password", **kwargs):
+    return client.post("/accounts/login/", {"username": username, "password": password}, **kwargs)
+
+
+def client_from(ip):
+    return Client(REMOTE_ADDR=ip)
+
+
+def lock(username, ip="203.0.113.1", failures=5):
+    """Fail `failures` times: the fifth failure is answered with the lockout itself."""
+    client = client_from(ip)
+    for number in range(1, failures + 1):
+        expected = 429 if number >= 5 else 422
+        assert attempt(client, username).status_code == expected
+    return client
+
+
+def test_five_failures_lock_the_account_for_that_client_with_429():
+    user = make_user("ada")
+    client = lock("ada")
+    response = attempt(client, "ada", PASSWORD)
+    assert response.status_code == 429
+    assert b"Too many failed attempts for this account" in response.content
+    assert SESSION_KEY not in client.session
+    assert user.sessions.count() == 0
+
+
+def test_four_failures_do_not_lock():
+    make_user("ada")
+    client = lock("ada", failures=4)
+    assert attempt(client, "ada", PASSWORD).status_code == 302
+
+
+def test_other_accounts_keep_working_from_the_locked_client():
+    make_user("ada")
+    make_user("bob")
+    client = lock("ada")
+    assert attempt(client, "bob", PASSWORD).status_code == 302
+
+
+def test_the_right_user_from_elsewhere_keeps_working():
+    make_user("ada")
+    lock("ada", ip="203.0.113.1")
+    assert attempt(client_from("198.51.100.9"), "ada", PASSWORD).status_code == 302
+
+
+def test_lockout_is_released_after_the_cool_off():
+    make_user("ada")
+    client = lock("ada")
+    with later(minutes=14):
+        assert attempt(client, "ada", PASSWORD).status_code == 429
+    with later(minutes=30):
+        assert attempt(client, "ada", PASSWORD).status_code == 302
+
+
+def test_lockout_answers_htmx_in_place_with_429():
+    make_user("ada")
+    client = lock("ada")
+    response = attempt(client, "ada", PASSWORD, headers=HX)
+    assert response.status_code == 429
+    assert response.content.lstrip().startswith(b"<form")
+    assert b'role="alert"' in response.content
+
+
+def test_staff_can_unlock_in_the_admin():
+    make_user("ada")
+    client = lock("ada")
+    admin = Client()
+    admin.force_login(make_user(is_staff=True, is_superuser=True))
+    assert admin.get("/admin/axes/accessattempt/").status_code == 200
+    attempt_row = AccessAttempt.objects.get(username="ada")
+    response = admin.post(f"/admin/axes/accessattempt/{attempt_row.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert attempt(client, "ada", PASSWORD).status_code == 302
+
+
+def test_many_usernames_from_one_ip_are_throttled(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login-ip": (6, 900)}
+    make_user("real")
+    client = client_from("203.0.113.50")
+    for i in range(6):
+        assert attempt(client, f"guess{i}").status_code == 422
+    response = attempt(client, "real", PASSWORD)
+    assert response.status_code == 429
+    assert b"Too many failed logins from your network" in response.content
+    assert attempt(client_from("198.51.100.1"), "real", PASSWORD).status_code == 302
+
+
+def test_signup_is_rate_limited_per_ip(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup-ip": (2, 3600)}
+    good = "a-long-Passphrase-42"
+    for i in range(2):
+        data = {"username": f"new{i}", "password1": good, "password2": good}
+        assert client_from("203.0.113.9").post("/accounts/signup/", data).status_code == 302
+    data = {"username": "third", "password1": good, "password2": good}
+    response = client_from("203.0.113.9").post("/accounts/signup/", data)
+    assert response.status_code == 429
+    assert b"Too many sign-ups" in response.content
+    assert client_from("198.51.100.3").post("/accounts/signup/", data).status_code == 302
+
+
+def test_password_reset_is_rate_limited_per_email(settings):
+    make_user(email="ada@example.org")
+    client = Client()
+    for _ in range(3):
+        assert (
+            client.post("/accounts/password/reset/", {"email": "ada@example.org"}).status_code
+            == 302
+        )
+    response = client.post("/accounts/password/reset/", {"email": "ADA@example.org"})
+    assert response.status_code == 429
+    assert len(mail.outbox) == 3
+
+
+def test_password_reset_is_rate_limited_per_ip(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password-reset-ip": (2, 3600)}
+    client = client_from("203.0.113.4")
+    for i in range(2):
+        assert (
+            client.post("/accounts/password/reset/", {"email": f"x{i}@example.org"}).status_code
+            == 302
+        )
+    assert client.post("/accounts/password/reset/", {"email": "y@example.org"}).status_code == 429

@@ -1,0 +1,285 @@
+"""Remember me, session timeouts, recorded activity, the sessions page and sudo mode."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import UserSession
+from accounts.tests.factories import PASSWORD, later, make_user
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0"
+SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1"
+)
+
+
+def log_in(user, remember=False, **client_kwargs):
+    client = Client(**client_kwargs)
+    data = {"username": user.username, "password": PASSWORD}
+    if remember:
+        data["remember_me"] = "on"
+    response = client.post("/accounts/login/", data)
+    assert response.status_code == 302, response.content
+    return client, response
+
+
+def is_logged_in(client):
+    return client.get("/accounts/update/").status_code == 200
+
+
+# Remember me
+
+
+def test_without_remember_me_the_cookie_ends_with_the_browser():
+    _, response = log_in(make_user())
+    cookie = response.cookies["sessionid"]
+    assert cookie["max-age"] == ""
+    assert cookie["expires"] == ""
+
+
+def test_with_remember_me_the_cookie_lasts_two_weeks():
+    _, response = log_in(make_user(), remember=True)
+    assert response.cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
+
+
+def test_login_form_offers_remember_me(client):
+    assert b'name="remember_me"' in client.get("/accounts/login/").content
+
+
+def test_without_remember_me_two_idle_hours_end_the_session():
+    client, _ = log_in(make_user())
+    with later(hours=1, minutes=59):
+        assert is_logged_in(client)
+    with later(hours=4):  # two idle hours since the last request
+        response = client.get("/accounts/update/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/accounts/update/"
+
+
+def test_with_remember_me_idle_hours_do_not_end_the_session():
+    client, _ = log_in(make_user(), remember=True)
+    with later(days=3):
+        assert is_logged_in(client)
+
+
+def test_remembered_session_is_renewed_by_activity():
+    client, _ = log_in(make_user(), remember=True)
+    with later(days=10):
+        response = client.get("/articles/")
+    assert response.cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
+    with later(days=20):  # 10 days after the renewal: within its 14 days
+        assert is_logged_in(client)
+
+
+def test_every_session_ends_thirty_days_after_login():
+    client, _ = log_in(make_user(), remember=True)
+    for days in (10, 20, 29):
+        with later(days=days):
+            assert is_logged_in(client)
+    with later(days=30, minutes=1):
+        assert not is_logged_in(client)
+
+
+def test_expired_session_on_htmx_gets_hx_redirect_and_keeps_the_draft():
+    user = make_user()
+    client, _ = log_in(user)
+    form = client.get("/articles/create/").content.decode()
+    token = form.split('name="draft_owner" value="')[1].split('"')[0]
+    with later(hours=3):
+        response = client.post(
+            "/articles/create/",
+            {"title": "Kept", "content": "Typed", "draft_owner": token},
+            headers=HX,
+        )
+    assert response["HX-Redirect"] == "/accounts/login/?next=/articles/create/"
+    with later(hours=3, minutes=1):
+        log_in_again = client.post(
+            "/accounts/login/", {"username": user.username, "password": PASSWORD}
+        )
+        assert log_in_again.status_code == 302
+        assert client.get("/articles/create/").context["form"]["title"].value() == "Kept"
+
+
+# Activity
+
+
+def session_writes(client, path="/articles/"):
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    return [
+        q["sql"] for q in queries if "accounts_usersession" in q["sql"] and "UPDATE" in q["sql"]
+    ]
+
+
+def test_activity_is_written_at_most_once_a_minute():
+    client, _ = log_in(make_user())
+    with later(seconds=30):
+        assert session_writes(client) == []
+    with later(seconds=61):
+        assert len(session_writes(client)) == 1
+    with later(seconds=90):
+        assert session_writes(client) == []
+
+
+def test_session_row_records_device_ip_and_times():
+    user = make_user()
+    log_in(user, HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="203.0.113.7")
+    row = UserSession.objects.get(user=user)
+    assert row.ip_address == "203.0.113.7"
+    assert "Firefox" in row.user_agent
+    assert row.signed_in_at is not None
+    assert row.last_activity is not None
+
+
+# The sessions page
+
+
+def test_sessions_page_lists_every_session_and_marks_this_one():
+    user = make_user()
+    here, _ = log_in(user, HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="203.0.113.7")
+    log_in(user, HTTP_USER_AGENT=SAFARI, REMOTE_ADDR="198.51.100.2")
+    content = here.get("/accounts/sessions/").content.decode()
+    assert "Firefox on Windows" in content
+    assert "Mobile Safari on iOS" in content
+    assert "203.0.113.7" in content
+    assert "198.51.100.2" in content
+    assert content.count("This device") == 1
+    # Only the other session has a sign-out button.
+    assert len(re.findall(r'action="/accounts/sessions/[0-9a-f]+/sign-out/"', content)) == 1
+
+
+def test_sessions_page_never_shows_session_keys():
+    user = make_user()
+    here, _ = log_in(user)
+    content = here.get("/accounts/sessions/").content.decode()
+    for row in UserSession.objects.filter(user=user):
+        assert row.session_key not in content
+
+
+def test_sessions_page_needs_login(client):
+    assert client.get("/accounts/sessions/").status_code == 302
+
+
+def test_signing_out_one_session_makes_it_anonymous_on_its_next_request():
+    user = make_user()
+    here, _ = log_in(user)
+    there, _ = log_in(user)
+    other = UserSession.objects.get(session_key=there.session.session_key)
+    response = here.post(f"/accounts/sessions/{other.public_id}/sign-out/")
+    assert response.status_code == 302
+    assert not is_logged_in(there)
+    assert is_logged_in(here)
+
+
+def test_signing_out_all_other_sessions():
+    user = make_user()
+    here, _ = log_in(user)
+    others = [log_in(user)[0] for _ in range(2)]
+    here.post("/accounts/sessions/sign-out-others/")
+    assert not any(is_logged_in(client) for client in others)
+    assert is_logged_in(here)
+    assert UserSession.objects.filter(user=user).count() == 1
+
+
+def test_cannot_sign_out_someone_elses_session():
+    mine, _ = log_in(make_user())
+    theirs, _ = log_in(make_user())
+    row = UserSession.objects.get(session_key=theirs.session.session_key)
+    response = mine.post(f"/accounts/sessions/{row.public_id}/sign-out/")
+    assert response.status_code == 404
+    assert is_logged_in(theirs)
+
+
+def test_signing_out_by_get_is_refused():
+    here, _ = log_in(make_user())
+    assert here.get("/accounts/sessions/sign-out-others/").status_code == 405
+
+
+def test_password_change_can_keep_other_sessions():
+    user = make_user()
+    here, _ = log_in(user)
+    there, _ = log_in(user)
+    new = "a-new-Passphrase-77"
+    data = {
+        "old_password": PASSWORD,
+        "new_password1": new,
+        "new_password2": new,
+        "keep_other_sessions": "on",
+    }
+    here.post("/accounts/password/", data)
+    assert UserSession.objects.filter(session_key=there.session.session_key).exists()
+
+
+# Sudo mode
+
+
+def test_sensitive_action_after_ten_minutes_asks_for_the_password_first():
+    user = make_user()
+    here, _ = log_in(user)
+    there, _ = log_in(user)
+    with later(minutes=11):
+        prompt = here.post("/accounts/sessions/sign-out-others/")
+        assert prompt.status_code == 200
+        assert b"Confirm your password" in prompt.content
+        assert is_logged_in(there)
+
+        wrong = here.post("/accounts/sessions/sign-out-others/", {"sudo_password": "nope"})
+        assert wrong.status_code == 422
+        assert is_logged_in(there)
+
+        right = here.post("/accounts/sessions/sign-out-others/", {"sudo_password": PASSWORD})
+        assert right.status_code == 302
+        assert not is_logged_in(there)
+
+
+def test_sudo_mode_lasts_ten_minutes_after_confirming():
+    user = make_user()
+    here, _ = log_in(user)
+    with later(minutes=11):
+        here.post("/accounts/sessions/sign-out-others/", {"sudo_password": PASSWORD})
+    with later(minutes=20):
+        response = here.post("/accounts/sessions/sign-out-others/")
+        assert response.status_code == 302
+
+
+def test_email_change_needs_sudo_and_keeps_what_was_typed():
+    user = make_user(email="old@example.org")
+    here, _ = log_in(user)
+    data = {"email": "new@example.org", "first_name": "Ada", "last_name": "L"}
+    with later(minutes=11):
+        prompt = here.post("/accounts/update/", data)
+        content = prompt.content.decode()
+        assert 'name="email" value="new@example.org"' in content
+        user.refresh_from_db()
+        assert user.email == "old@example.org"
+        here.post("/accounts/update/", {**data, "sudo_password": PASSWORD})
+    user.refresh_from_db()
+    assert (user.email, user.first_name) == ("new@example.org", "Ada")
+
+
+def test_name_change_needs_no_sudo():
+    user = make_user(email="old@example.org")
+    here, _ = log_in(user)
+    with later(minutes=30):
+        data = {"email": "old@example.org", "first_name": "Ada"}
+        assert here.post("/accounts/update/", data).status_code == 302
+    user.refresh_from_db()
+    assert user.first_name == "Ada"
+
+
+def test_htmx_sudo_prompt_takes_the_place_of_the_content():
+    here, _ = log_in(make_user())
+    with later(minutes=11):
+        response = here.post("/accounts/sessions/sign-out-others/", headers=HX)
+    assert response["HX-Retarget"] == "#main"
+    assert response["HX-Reswap"] == "innerHTML"
+    assert b"<html" not in response.content
+    assert b'name="sudo_password"' in response.content
