@@ -30,7 +30,7 @@ def signup(client, **data):
 def mailers_with(**env):
     code = "from django.conf import settings; print(settings.MAILERS['default'])"
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
         cwd=BASE_DIR,
         env={"PATH": "/usr/bin:/bin", **env},
         capture_output=True,
