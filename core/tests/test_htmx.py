@@ -312,3 +312,26 @@ def test_templates_have_no_inline_script_handlers_or_styles():
         }
         offences += [f"{path.name}: {what}" for what, found in checks.items() if found]
     assert offences == []
+
+
+def test_pages_send_a_strict_content_security_policy(client):
+    response = client.get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy)[1]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "style-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    scripts = re.findall(r"<script[^>]*>", response.content.decode())
+    assert scripts
+    assert all(f'nonce="{nonce}"' in tag for tag in scripts)
+
+
+def test_new_account_pages_answer_htmx_with_fragments(client):
+    for url in ("/accounts/password/reset/", "/accounts/password/reset/sent/"):
+        response = client.get(url, headers=HX)
+        assert response.status_code == 200, url
+        assert response.content.startswith(b"<title>"), url
+    client.force_login(make_user())
+    response = client.get("/accounts/sessions/", headers=HX)
+    assert response.content.startswith(b"<title>Your sessions")
+    assert b"This device" in response.content
