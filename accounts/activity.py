@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from ua_parser import parse
 
 AUTH_TIME = "_auth_time"
@@ -91,5 +92,5 @@ def describe_user_agent(user_agent):
     browser = "" if browser in ("", "Other") else browser
     system = "" if system in ("", "Other") else system
     if browser and system:
-        return f"{browser} on {system}"
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
     return browser or system or user_agent[:60]

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -194,7 +195,10 @@ def sign_out_other_sessions(request):
     if prompt := sudo.require(request):
         return prompt
     count = UserSession.end_all_for(request.user, except_key=request.session.session_key)
-    messages.success(request, _("Signed out of %(count)s other session(s).") % {"count": count})
+    message = ngettext(
+        "Signed out of %(count)s other session.", "Signed out of %(count)s other sessions.", count
+    )
+    messages.success(request, message % {"count": count})
     return redirect_to(request, "accounts:sessions")
 
 
