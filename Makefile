@@ -1,5 +1,5 @@
 # The two commands of the README's Quick start. Both can be run again at any time.
-.PHONY: run test
+.PHONY: run test bench
 
 # Set up (virtual environment, pinned dependencies, SQLite database, demo data) and serve the app.
 run:
@@ -17,3 +17,10 @@ test:
 	.venv/bin/ruff format --check .
 	.venv/bin/python manage.py makemigrations --check --dry-run
 	.venv/bin/pytest
+
+# Measure page speed (median, p95, queries) on a throwaway SQLite database.
+bench:
+	scripts/venv.sh requirements.txt
+	rm -f /tmp/board-bench.sqlite3
+	DATABASE_URL=sqlite:////tmp/board-bench.sqlite3 .venv/bin/python manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:////tmp/board-bench.sqlite3 .venv/bin/python manage.py benchmark
