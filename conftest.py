@@ -6,6 +6,9 @@ import pytest
 # event loop; Django must be told that this is deliberate (tests only).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# A failed browser test also keeps the HTML of its pages (next to its trace and screenshot).
+pytest_plugins = ["e2e.artifacts"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

@@ -3,7 +3,8 @@
 By default each test gets pytest-django's live server (and so a transactional test
 database). `pytest e2e --base-url https://staging.example.org` runs the same tests against
 that deployment instead, without touching any database: tests then create only uniquely
-named users, so they can share it with people and with each other.
+named users, so they can share it with people and with each other, and delete them
+through the UI at the end (see `accounts_to_delete`).
 
 Every test that uses a page runs twice, with JavaScript (htmx swaps content in place) and
 without (plain links and forms), because the app promises to work both ways.
@@ -13,6 +14,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from e2e import pages
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 # Without the networking flags Chromium keeps trying to reach hosts it cannot reach here.
@@ -88,18 +92,32 @@ def browser_context_args(browser_context_args, app_url, js):
     return {**browser_context_args, "base_url": app_url, "java_script_enabled": js}
 
 
-@pytest.fixture(autouse=True)
-def _fail_on_browser_problems(request):
-    """Fail a browser test when the browser saw an error, even if every assertion passed.
+@pytest.fixture
+def browser_problems():
+    """What the browser reported as wrong during the test (see _fail_on_browser_problems)."""
+    return []
 
-    Listens on the whole context, so pages the test opens later (popups) are covered too.
+
+@pytest.fixture
+def new_context(new_context, browser_problems):
+    """pytest-playwright's context factory, with every context it makes watched for problems.
+
+    The test's `context` and `page`, and any second browser a test opens, come from here.
     """
-    if "context" not in request.fixturenames:
-        yield
-        return
-    context = request.getfixturevalue("context")
-    problems = []
+    open_contexts = []
 
+    def make(**kwargs):
+        context = new_context(**kwargs)
+        watch_for_problems(context, browser_problems)
+        open_contexts.append(context)
+        context.on("close", lambda _: open_contexts.remove(context))
+        return context
+
+    make.open_contexts = open_contexts
+    return make
+
+
+def watch_for_problems(context, problems):
     def on_console(message):
         if message.type != "error":
             return
@@ -120,19 +138,38 @@ def _fail_on_browser_problems(request):
         if response.status >= 500 or (asset and response.status >= 400):
             problems.append(f"HTTP {response.status}: {sent.method} {response.url}")
 
+    def on_request_failed(failed):
+        # A new navigation cancels what the page was still loading (a favicon, say), and
+        # htmx may abort a request it replaced: the browser's doing, not the app's.
+        if failed.failure == "net::ERR_ABORTED":
+            return
+        problems.append(f"request failed: {failed.method} {failed.url}: {failed.failure}")
+
     context.on("console", on_console)
     context.on("weberror", lambda error: problems.append(f"page error: {error.error}"))
     context.on("response", on_response)
-    context.on(
-        "requestfailed",
-        lambda failed: problems.append(
-            f"request failed: {failed.method} {failed.url}: {failed.failure}"
-        ),
-    )
+    context.on("requestfailed", on_request_failed)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_browser_problems(request):
+    """Fail a browser test when a browser saw an error, even if every assertion passed.
+
+    Listens on whole contexts, so pages the test opens later (popups) are covered too, and
+    on every context the test opens. The contexts are made by `new_context`, fetched here
+    so that they are still open when the check runs.
+    """
+    if "new_context" not in request.fixturenames:
+        yield
+        return
+    new_context = request.getfixturevalue("new_context")
+    problems = request.getfixturevalue("browser_problems")
     yield
     # Events reach Python only while it talks to the browser: one more round trip makes
-    # sure everything that happened during the test has been heard.
-    context.cookies()
+    # sure everything that happened during the test has been heard. (Closing a context
+    # is a round trip too.)
+    for context in new_context.open_contexts:
+        context.cookies()
     assert not problems, "The browser reported problems:\n  " + "\n  ".join(problems)
 
 
@@ -144,3 +181,85 @@ def new_username():
         return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
     return make
+
+
+@pytest.fixture
+def accounts_to_delete(request, browser, browser_context_args):
+    """Accounts the test signed up. Against a deployment they are deleted afterwards,
+    through the UI like a user would; the live server's test database is thrown away
+    anyway. A test that changes an account's password updates it here.
+    """
+    accounts = []
+    yield accounts
+    if deployment_url(request.config):
+        for account in accounts:
+            delete_account(browser.new_context(**browser_context_args), account)
+
+
+def delete_account(context, account):
+    """Delete `account` if it still exists (the test may have deleted it itself)."""
+    try:
+        page = context.new_page()
+        page.goto("/accounts/delete/")  # anonymous: sent to log in first, then back here
+        pages.fill_login(page, account.username, account.password)
+        deleting = page.get_by_role("heading", name="Delete your account")
+        refused = page.get_by_role("alert")
+        expect(deleting.or_(refused)).to_be_visible()
+        if refused.is_visible():
+            return
+        page.get_by_label("Your password").fill(account.password)
+        page.get_by_role("button", name="Delete my account").click()
+        expect(pages.message(page, "deleted")).to_be_visible()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def make_user(new_context, new_username, accounts_to_delete):
+    """Sign up a new account through the UI, in a browser context of its own."""
+
+    def make(prefix="e2e"):
+        account = pages.Account(new_username(prefix), pages.PASSWORD)
+        accounts_to_delete.append(account)
+        context = new_context()
+        page = context.new_page()
+        page.goto("/accounts/signup/")
+        pages.fill_signup(page, account.username, account.password)
+        pages.expect_logged_in(page, account.username)
+        context.close()
+        return account
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    """A fresh account, as username and password."""
+    return make_user()
+
+
+@pytest.fixture
+def log_in_as(new_context):
+    """Open a page in a new browser context that starts logged in as an account.
+
+    The login goes through the UI once, in a setup context whose storage state (the
+    session cookie) the new context starts with.
+    """
+
+    def log_in(account):
+        setup = new_context()
+        page = setup.new_page()
+        page.goto("/accounts/login/")
+        pages.fill_login(page, account.username, account.password)
+        pages.expect_logged_in(page, account.username)
+        state = setup.storage_state()
+        setup.close()
+        return new_context(storage_state=state).new_page()
+
+    return log_in
+
+
+@pytest.fixture
+def logged_in_page(log_in_as, user):
+    """A blank page whose browser context is logged in as `user`."""
+    return log_in_as(user)

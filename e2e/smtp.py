@@ -1,0 +1,106 @@
+"""A real SMTP server for browser tests that read the app's email.
+
+The live server runs in the test's process, so pointing Django's settings at this server
+is enough for the app to send it what it would send a user.
+"""
+
+import email
+import re
+import socket
+import threading
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+RESET_LINK = re.compile(r"https?://\S+/accounts/password/reset/\S+/")
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message it is sent."""
+
+    def __init__(self):
+        self.messages = []
+        self._arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for_message(self, to, timeout=5):
+        """The first message sent to `to`, waiting up to `timeout` seconds for it.
+
+        The app sends while answering the request, but nothing here depends on that:
+        the wait ends as soon as the server hands the message over.
+        """
+
+        def find():
+            return next((m for m in self.messages if to in addresses(m)), None)
+
+        with self._arrived:
+            found = self._arrived.wait_for(find, timeout=timeout)
+        assert found, f"no email to {to} within {timeout} s; received: {self.recipients()}"
+        return found
+
+    def recipients(self):
+        return [to for message in self.messages for to in addresses(message)]
+
+
+def addresses(message):
+    return [address.addr_spec for address in message["To"].addresses]
+
+
+def body(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def reset_link(message):
+    """The password reset link in an email from the app."""
+    found = RESET_LINK.search(body(message))
+    assert found, f"no reset link in:\n{body(message)}"
+    return found[0]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(handler, attempts=3):
+    # Another process may take the free port before the server binds it (pytest -n).
+    for attempt in range(attempts):
+        controller = Controller(
+            handler, hostname="127.0.0.1", port=free_port(), server_hostname="localhost"
+        )
+        try:
+            controller.start()
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+        else:
+            return controller
+    raise AssertionError("unreachable")
+
+
+# Named apart from the fixture, so that a test module can import it (to use it without
+# a conftest) while its tests take `smtp_inbox` as an argument.
+@pytest.fixture(name="smtp_inbox")
+def smtp_inbox_fixture(request, base_url):
+    """An SMTP server on 127.0.0.1 that the live server's app sends its email to."""
+    if base_url:
+        pytest.skip("reads the app's email from a local SMTP server: live server only")
+    inbox = Inbox()
+    controller = start_server(inbox)
+    settings = request.getfixturevalue("settings")
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    yield inbox
+    controller.stop()

@@ -1,0 +1,213 @@
+"""Account security in the browser: password reset by email, login by email, "remember me",
+the active sessions page and the lockout after repeated failed logins."""
+
+import re
+import time
+
+from playwright.sync_api import Page, expect
+
+from e2e import pages
+from e2e.pages import PASSWORD, heading, navbar
+from e2e.smtp import reset_link, smtp_inbox_fixture  # noqa: F401 (the fixture smtp_inbox)
+
+NEW_PASSWORD = "quartz-meadow-violin-77"
+TWO_WEEKS = 14 * 24 * 60 * 60
+# A second device that the sessions page can tell apart from the test's browser.
+OTHER_DEVICE_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+def sign_up_with_email(page: Page, account, address):
+    navbar(page).get_by_role("link", name="Sign up").click()
+    page.get_by_label("Email address").fill(address)
+    pages.fill_signup(page, account.username, account.password)
+    pages.expect_logged_in(page, account.username)
+
+
+def signed_up_with_email(page: Page, new_username, accounts_to_delete):
+    """A new account with an email address, signed up and logged in on `page`."""
+    account = pages.Account(new_username(), PASSWORD)
+    accounts_to_delete.append(account)
+    address = f"{account.username}@example.org"
+    page.goto("/articles/")
+    sign_up_with_email(page, account, address)
+    return account, address
+
+
+def request_reset(page: Page, address):
+    """From any page, logged out: ask for a reset link as a user who forgot the password."""
+    navbar(page).get_by_role("link", name="Log in").click()
+    page.get_by_role("link", name="Forgot your password?").click()
+    # Only now: "Email" would also match the login form's "Username or email".
+    expect(heading(page)).to_have_text("Reset your password")
+    page.get_by_label("Email", exact=True).fill(address)
+    page.get_by_role("button", name="Send the link").click()
+    expect(heading(page)).to_have_text("Check your email")
+
+
+def set_new_password(page: Page, link, password):
+    page.goto(link)
+    page.get_by_label("New password", exact=True).fill(password)
+    page.get_by_label("New password confirmation").fill(password)
+    page.get_by_role("button", name="Set my password").click()
+    expect(heading(page)).to_have_text("Your password has been changed")
+
+
+def expect_login_refused(page: Page, text):
+    expect(page.get_by_role("alert")).to_contain_text(text)
+    pages.expect_logged_out(page)
+
+
+def session_cookie(page: Page):
+    return next(c for c in page.context.cookies() if c["name"] == "sessionid")
+
+
+# Password reset
+
+
+def test_forgotten_password_is_reset_through_the_emailed_link(
+    page: Page, new_username, accounts_to_delete, smtp_inbox
+):
+    account, address = signed_up_with_email(page, new_username, accounts_to_delete)
+    pages.log_out(page)
+
+    request_reset(page, address)
+    link = reset_link(smtp_inbox.wait_for_message(to=address))
+    set_new_password(page, link, NEW_PASSWORD)
+    account.password = NEW_PASSWORD
+
+    # The link works once.
+    page.goto(link)
+    expect(page.get_by_role("alert")).to_contain_text("This link is invalid or has expired")
+
+    navbar(page).get_by_role("link", name="Log in").click()
+    pages.fill_login(page, account.username, PASSWORD)
+    expect_login_refused(page, "Please enter a correct username and password")
+    pages.fill_login(page, account.username, NEW_PASSWORD)
+    pages.expect_logged_in(page, account.username)
+
+
+def test_reset_for_an_unknown_email_looks_the_same_and_sends_nothing(
+    page: Page, new_username, accounts_to_delete, smtp_inbox
+):
+    _, address = signed_up_with_email(page, new_username, accounts_to_delete)
+    pages.log_out(page)
+
+    request_reset(page, f"nobody-{address}")
+    answer_for_unknown = page.get_by_role("main").inner_text()
+    request_reset(page, address)
+
+    expect(page.get_by_role("main")).to_have_text(answer_for_unknown)
+    smtp_inbox.wait_for_message(to=address)
+    # The app sends while answering, so the unknown address would have been first.
+    assert smtp_inbox.recipients() == [address]
+
+
+def test_reset_signs_out_the_account_everywhere(
+    page: Page, new_username, accounts_to_delete, smtp_inbox, log_in_as
+):
+    account, address = signed_up_with_email(page, new_username, accounts_to_delete)
+    elsewhere = log_in_as(account)
+    elsewhere.goto("/accounts/update/")
+    expect(heading(elsewhere)).to_have_text("Your profile")
+    pages.log_out(page)
+
+    request_reset(page, address)
+    set_new_password(page, reset_link(smtp_inbox.wait_for_message(to=address)), NEW_PASSWORD)
+    account.password = NEW_PASSWORD
+
+    elsewhere.goto("/accounts/update/")
+    expect(elsewhere).to_have_url(re.compile(r"/accounts/login/"))
+    expect(heading(elsewhere)).to_have_text("Log in")
+    pages.expect_logged_out(elsewhere)
+
+
+# Logging in
+
+
+def test_login_accepts_the_email_address(page: Page, new_username, accounts_to_delete):
+    account, address = signed_up_with_email(page, new_username, accounts_to_delete)
+    pages.log_out(page)
+
+    navbar(page).get_by_role("link", name="Log in").click()
+    page.get_by_label("Username or email").fill(address.upper())
+    page.get_by_label("Password", exact=True).fill(account.password)
+    page.get_by_role("button", name="Log in").click()
+    pages.expect_logged_in(page, account.username)
+
+
+def test_remember_me_keeps_the_session_cookie_for_two_weeks(page: Page, user):
+    page.goto("/accounts/login/")
+    pages.fill_login(page, user.username, user.password)
+    pages.expect_logged_in(page, user.username)
+    assert session_cookie(page)["expires"] == -1, "without remember me: ends with the browser"
+
+    pages.log_out(page)
+    navbar(page).get_by_role("link", name="Log in").click()
+    page.get_by_label("Remember me").check()
+    pages.fill_login(page, user.username, user.password)
+    pages.expect_logged_in(page, user.username)
+    assert abs(session_cookie(page)["expires"] - (time.time() + TWO_WEEKS)) < 5 * 60
+
+
+# Active sessions
+
+
+def test_member_signs_out_another_session(
+    page: Page, new_context, new_username, accounts_to_delete
+):
+    account = pages.Account(new_username(), PASSWORD)
+    accounts_to_delete.append(account)
+    page.goto("/articles/")
+    pages.sign_up(page, account.username, account.password)
+    # Log in again, so that this is the only session and it just entered the password.
+    pages.log_out(page)
+    pages.log_in(page, account.username, account.password)
+    other = new_context(user_agent=OTHER_DEVICE_UA).new_page()
+    other.goto("/accounts/login/")
+    pages.fill_login(other, account.username, account.password)
+    pages.expect_logged_in(other, account.username)
+
+    navbar(page).get_by_role("link", name="Sessions").click()
+    expect(heading(page)).to_have_text("Your sessions")
+    sessions = page.get_by_role("main").get_by_role("listitem")
+    expect(sessions).to_have_count(2)
+    expect(sessions.filter(has_text="This device")).to_have_count(1)
+    # No password prompt: logging in just now counts as re-authenticating.
+    page.get_by_role("button", name="Sign out Firefox on Windows").click()
+    expect(pages.message(page, "That session has been signed out")).to_be_visible()
+    expect(sessions).to_have_count(1)
+    expect(sessions).to_contain_text("This device")
+
+    other.goto("/articles/")
+    pages.expect_logged_out(other)
+
+
+# Lockout
+
+
+def test_repeated_failures_lock_the_account_in_this_browser(page: Page, make_user):
+    locked, other = make_user("e2e-locked"), make_user()
+    page.goto("/accounts/login/")
+    for _ in range(4):
+        assert attempt_login(page, locked.username, "not-my-password") == 422
+        expect_login_refused(page, "Please enter a correct username and password")
+
+    assert attempt_login(page, locked.username, "not-my-password") == 429
+    expect_login_refused(page, "Too many failed attempts for this account")
+    assert attempt_login(page, locked.username, locked.password) == 429
+    expect_login_refused(page, "Too many failed attempts for this account")
+
+    pages.fill_login(page, other.username, other.password)
+    pages.expect_logged_in(page, other.username)
+
+
+def attempt_login(page: Page, username, password):
+    """Send the login form and wait for its answer; returns the HTTP status."""
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/accounts/login/")
+    ) as response:
+        pages.fill_login(page, username, password)
+    # The answer is on the page once the form is back with its password field empty
+    # (the alert may be left from the attempt before).
+    expect(page.get_by_label("Password", exact=True)).to_be_empty()
+    return response.value.status
