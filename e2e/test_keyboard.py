@@ -1,11 +1,12 @@
 """Keyboard only: the main journeys with Tab, Shift+Tab, Enter and Space, never a click.
 
-`tab_to` presses Tab until an element has the focus, so every step also proves that the
-element can be reached in the tab order. With JavaScript, htmx swaps content in place and
-static/js/app.js moves the focus where the user's attention should go: to the new h1
-after a swap into #main, to the first invalid field (or the form's alert) after a refused
-submission. Without JavaScript each step is a page load, which puts the focus back at the
-start of the document (or on a field marked `autofocus`), so those checks are JS only.
+`tab_to` presses Tab (or Shift+Tab) until an element has the focus, so every step also
+proves that the element can be reached in the tab order. With JavaScript, htmx swaps
+content in place and static/js/app.js moves the focus where the user's attention should
+go: to the new h1 after a swap into #main, to the first invalid field (or the form's
+alert) after a refused submission. Without JavaScript each step is a page load, which
+puts the focus back at the start of the document (or on a field marked `autofocus`), so
+those checks are JS only.
 """
 
 import re
