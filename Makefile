@@ -16,7 +16,7 @@ test:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/python manage.py makemigrations --check --dry-run
-	.venv/bin/pytest -n 2
+	.venv/bin/pytest
 
 # Measure page speed (median, p95, queries) on a throwaway SQLite database.
 bench:

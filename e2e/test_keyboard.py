@@ -19,32 +19,35 @@ PASSWORD = "plum-harbour-lantern-42"
 # element cannot be reached with the keyboard at all.
 MAX_TABS = 40
 
-DESCRIBE_FOCUS = """() => {
-  const element = document.activeElement;
-  if (!element || element === document.body) return "the document";
-  const name = element.getAttribute("aria-label") || element.innerText || element.name || "";
-  return `${element.tagName.toLowerCase()}${element.id ? "#" + element.id : ""}`
-    + (name.trim() ? ` "${name.trim().slice(0, 40)}"` : "");
+# Where the focus is, relative to a target element: one round trip per key press.
+FOCUS = r"""(target) => {
+  const focused = document.activeElement;
+  const name = (focused.getAttribute("aria-label") || focused.innerText || focused.name || "")
+    .replace(/\s+/g, " ").trim().slice(0, 40);
+  return {
+    reached: focused === target,
+    past: Boolean(target.compareDocumentPosition(focused) & Node.DOCUMENT_POSITION_FOLLOWING),
+    where: focused === document.body ? "the document"
+      : `${focused.tagName.toLowerCase()}${focused.id ? "#" + focused.id : ""}`
+        + (name ? ` "${name}"` : ""),
+  };
 }"""
 
 
 def tab_to(page: Page, target: Locator):
-    """Press Tab until `target` has the focus: Shift+Tab if it comes before the focus.
+    """Press Tab until `target` has the focus: Shift+Tab if the focus is already past it.
 
     (The tab order here is the document order: no positive tabindex anywhere.)
     """
-    backwards = target.evaluate(
-        "element => Boolean(element.compareDocumentPosition(document.activeElement)"
-        " & Node.DOCUMENT_POSITION_FOLLOWING)"
-    )
-    key = "Shift+Tab" if backwards else "Tab"
+    focus = target.evaluate(FOCUS)
+    key = "Shift+Tab" if focus["past"] else "Tab"
     visited = []
-    for _ in range(MAX_TABS):
-        if target.evaluate("element => element === document.activeElement"):
-            return
+    while not focus["reached"]:
+        if len(visited) == MAX_TABS:
+            pytest.fail(f"{key} never reached {target}; the focus went to: {', '.join(visited)}")
         page.keyboard.press(key)
-        visited.append(page.evaluate(DESCRIBE_FOCUS))
-    pytest.fail(f"{key} never reached {target}; the focus went to: {', '.join(visited)}")
+        focus = target.evaluate(FOCUS)
+        visited.append(focus["where"])
 
 
 def navbar(page: Page):
