@@ -1,5 +1,5 @@
 # The two commands of the README's Quick start. Both can be run again at any time.
-.PHONY: run test bench
+.PHONY: run test serve bench
 
 # Set up (virtual environment, pinned dependencies, SQLite database, demo data) and serve the app.
 run:
@@ -8,7 +8,8 @@ run:
 	.venv/bin/python manage.py seed_demo
 	.venv/bin/python manage.py runserver 127.0.0.1:8000
 
-# Set up the test dependencies and run every check: lint, migrations, unit and browser tests.
+# Set up the test dependencies and run every check: lint, migrations, then the unit and
+# browser tests on SQLite and, where they run, again on PostgreSQL and Redis (scripts/test.sh).
 test:
 	scripts/venv.sh requirements-test.txt
 	@# Playwright cannot download its own browser everywhere: use the system Chromium when there is one.
@@ -16,7 +17,13 @@ test:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/python manage.py makemigrations --check --dry-run
-	.venv/bin/pytest
+	scripts/test.sh
+
+# Production: gunicorn with DJANGO_DEBUG=false, behind /healthz and /readyz. Needs the
+# environment described in the README's "Running in production".
+serve:
+	scripts/venv.sh requirements.txt
+	scripts/serve.sh
 
 # Measure page speed (median, p95, queries) on a throwaway SQLite database.
 bench:

@@ -4,6 +4,7 @@ Kept in the session's own data (so it is written only when the session is saved)
 copied into UserSession's columns by accounts.session_store for the sessions page.
 """
 
+import ipaddress
 import time
 from datetime import UTC, datetime
 
@@ -28,7 +29,23 @@ def as_datetime(timestamp):
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's IP address: the connection's own, or behind settings.PROXY_COUNT
+    trusted proxies the address the outermost of them was connected from. None when
+    there is no valid address (a forged or garbled value is never returned)."""
+    candidates = [request.META.get("REMOTE_ADDR", "")]
+    if settings.PROXY_COUNT:
+        # Each proxy appends the address it was connected from, so only the last
+        # PROXY_COUNT entries were written by proxies we trust.
+        hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(hops) >= settings.PROXY_COUNT:
+            candidates.insert(0, hops[-settings.PROXY_COUNT])
+    for candidate in candidates:
+        try:
+            # Without an IPv6 zone ("%eth0"), which no database column accepts.
+            return str(ipaddress.ip_address(candidate.strip().partition("%")[0]))
+        except ValueError:
+            continue
+    return None
 
 
 def record_sign_in(request):

@@ -65,9 +65,22 @@ def env_database(name, default):
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name}={raw!r} names no database engine.")
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # One connection per request is right for a file database.
+        # One connection per request is right for a file database. Several server
+        # processes share the file: WAL lets readers and one writer work at once,
+        # IMMEDIATE takes the write lock when a transaction starts (a transaction that
+        # only later upgrades from reading to writing fails at once with "database is
+        # locked"), and a writer waits up to `timeout` seconds for its turn.
         config["CONN_MAX_AGE"] = 0
         config["CONN_HEALTH_CHECKS"] = False
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL",
+            **config.get("OPTIONS", {}),
+        }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable server fails the request (503) in seconds instead of hanging it.
+        config["OPTIONS"] = {"connect_timeout": 5, **config.get("OPTIONS", {})}
     return config
 
 
@@ -110,6 +123,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer before anything else runs (no host check, no
+    # session, no CSRF cookie), so that a load balancer can ask by IP address.
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -132,7 +148,10 @@ MIDDLEWARE = [
 if not DEBUG:
     # In production WhiteNoise serves the collected static files (manage.py collectstatic);
     # in development runserver serves them straight from the apps and packages.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "core.urls"
 
@@ -217,7 +236,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the files that WhiteNoise serves in production.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
@@ -249,11 +269,21 @@ SECURE_CSP = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind reverse proxies the client's address is the entry that the outermost trusted
+# proxy added to X-Forwarded-For; DJANGO_PROXY_COUNT says how many proxies to trust
+# (0: none, the connection's own address is the client). Rate limits, the lockout and
+# the sessions page use it (accounts.activity.client_ip).
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_PROXY_COUNT must be 0 or more.")
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+    # Usually the TLS proxy redirects http:// to https:// and sends HSTS; Django can too.
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
 
 ARTICLES_PER_PAGE = 20
 
@@ -281,7 +311,13 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, and once
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that is down or hung costs a request at most a second (the rate
+            # limits then let it through, see core/ratelimit.py), never a hang.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -291,12 +327,13 @@ CACHES = {
 # and IP together) after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME; other
 # accounts and the same account from elsewhere keep working. Staff unlock in the admin
 # (Access attempts). Failures from one IP across many usernames are throttled by
-# core.ratelimit (LOGIN_IP_LIMIT). Signup and password reset are rate limited too.
+# core.ratelimit ("login-ip"). Signup and password reset are rate limited too.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.activity.client_ip"
 AXES_VERBOSE = False
 RATE_LIMITS = {
     # name: (requests, per seconds)

@@ -40,6 +40,8 @@ def test_development_starts_with_no_configuration():
         ),
         ({"DJANGO_ALLOWED_HOSTS": "a.org b.org"}, "separate the values with commas"),
         ({"DATABASE_URL": "nosuchdb://x/y"}, "DATABASE_URL='nosuchdb://x/y' is not a database URL"),
+        ({"DJANGO_PROXY_COUNT": "-1"}, "DJANGO_PROXY_COUNT must be 0 or more"),
+        ({"DJANGO_PROXY_COUNT": "one"}, "DJANGO_PROXY_COUNT='one' is not a whole number"),
     ],
 )
 def test_bad_configuration_stops_the_start_with_a_clear_message(env, message):
@@ -56,3 +58,22 @@ def test_production_starts_with_what_it_needs():
         DJANGO_ALLOWED_HOSTS="board.example.org",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_sqlite_is_set_up_for_several_writing_processes(tmp_path):
+    code = (
+        "from django.db import connection; "
+        "cursor = connection.cursor(); "
+        "print(cursor.execute('PRAGMA journal_mode').fetchone()[0], "
+        "cursor.execute('PRAGMA busy_timeout').fetchone()[0], connection.transaction_mode)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]

@@ -19,6 +19,18 @@
     }
   });
 
+  // The server could not be reached at all (the network or the server is down): say so
+  // where messages appear. The page, and anything typed into it, stays as it was.
+  document.addEventListener("htmx:sendError", function () {
+    var messages = document.getElementById("messages");
+    if (!messages) return;
+    var alert = document.createElement("div");
+    alert.className = "alert alert-danger py-2";
+    alert.setAttribute("role", "alert");
+    alert.textContent = messages.dataset.sendError;
+    messages.replaceChildren(alert);
+  });
+
   // After a swap, put the keyboard focus where the user's attention should go: the first
   // invalid field (or the form's error) after a refused submission, else the new heading.
   document.addEventListener("htmx:afterSettle", function (event) {
