@@ -9,6 +9,23 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # A failed browser test also keeps the HTML of its pages (next to its trace and screenshot).
 pytest_plugins = ["e2e.artifacts"]
 
+# Tests marked with a service run only where it is configured, and skip elsewhere (a
+# user's machine may have neither). scripts/test.sh sets BOARD_REQUIRE_SERVICES for its
+# PostgreSQL and Redis pass, where a skip would hide that they did not run: it fails.
+SERVICES = {
+    "postgres": lambda: os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    "redis": lambda: bool(os.environ.get("REDIS_URL")),
+}
+
+
+def pytest_runtest_setup(item):
+    for name, configured in SERVICES.items():
+        if item.get_closest_marker(name) and not configured():
+            message = f"needs {name}: set {'DATABASE_URL' if name == 'postgres' else 'REDIS_URL'}"
+            if os.environ.get("BOARD_REQUIRE_SERVICES"):
+                pytest.fail(f"{message} (BOARD_REQUIRE_SERVICES is set)")
+            pytest.skip(message)
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
@@ -18,9 +35,13 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate limits live in the cache: each test starts with none counted.
+    # Rate limits live in the cache: each test starts with none counted, and with the
+    # cache not remembered as unreachable from an earlier test.
     from django.core.cache import cache
 
+    from core import ratelimit
+
+    ratelimit._state.update(skip_until=0.0, warned_at=None)
     cache.clear()
     yield
     cache.clear()

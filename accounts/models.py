@@ -8,16 +8,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """The project's user. An email is optional, but unique ignoring case when given."""
+    """The project's user. The username is unique ignoring case, as the signup form
+    promises (the database enforces it, so two sign-ups at once cannot both win). An
+    email is optional, but unique ignoring case when given."""
 
     class Meta(AbstractUser.Meta):
         constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="unique_username_ignoring_case",
+                violation_error_message=_("A user with that username already exists."),
+            ),
             models.UniqueConstraint(
                 Lower("email"),
                 condition=~models.Q(email=""),
                 name="unique_email_ignoring_case",
                 violation_error_message=_("An account with this email address already exists."),
-            )
+            ),
         ]
 
 

@@ -26,7 +26,7 @@ from accounts.forms import (
 )
 from accounts.models import UserSession
 from core import ratelimit
-from core.forms import submitted
+from core.forms import save_or_report_conflict, submitted
 from core.htmx import HtmxFormViewMixin, redirect_to, render_form_page, render_page
 from core.redirects import next_url
 
@@ -58,11 +58,10 @@ def signup(request):
     field = request.htmx.trigger_name if request.htmx else None
     if form.is_bound and field in form.live_fields:
         return render_field_feedback(request, form, field)
-    if form.is_bound and ratelimit.exceeded("signup-ip", activity.client_ip(request)):
+    if form.is_bound and ratelimit.hit("signup-ip", activity.client_ip(request)):
         message = _("Too many sign-ups from your network. Please try again in an hour.")
         return refuse_too_many(request, "accounts/signup.html", form, message)
-    if form.is_bound and form.is_valid():
-        user = form.save()
+    if form.is_bound and form.is_valid() and (user := save_or_report_conflict(form)):
         auth_login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
         messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user})
         return redirect_to(request, next_url(request))
@@ -78,7 +77,7 @@ def login(request):
         return redirect_to(request, next_url(request))
     form = LoginForm(request, data=submitted(request))
     ip = activity.client_ip(request)
-    if form.is_bound and ratelimit.exceeded("login-ip", ip, count=False):
+    if form.is_bound and ratelimit.reached("login-ip", ip):
         message = _("Too many failed logins from your network. Please try again later.")
         return refuse_too_many(request, "accounts/login.html", form, message)
     if form.is_bound and form.is_valid():
@@ -88,7 +87,7 @@ def login(request):
         messages.success(request, _("Welcome back, %(name)s.") % {"name": form.get_user()})
         return redirect_to(request, next_url(request))
     if form.is_bound:
-        ratelimit.exceeded("login-ip", ip)  # count the failure
+        ratelimit.hit("login-ip", ip)  # count the failure
     return render_form_page(request, "accounts/login.html", {"form": form})
 
 
@@ -119,9 +118,9 @@ def update(request):
     if form.is_bound and form.is_valid():
         if "email" in form.changed_data and (prompt := sudo.require(request)):
             return prompt
-        form.save()
-        messages.success(request, _("Your profile has been saved."))
-        return redirect_to(request, request.path)
+        if save_or_report_conflict(form):
+            messages.success(request, _("Your profile has been saved."))
+            return redirect_to(request, request.path)
     return render_form_page(request, "accounts/update.html", {"form": form})
 
 
@@ -215,9 +214,7 @@ class PasswordResetView(HtmxFormViewMixin, auth_views.PasswordResetView):
     def form_valid(self, form):
         ip = activity.client_ip(self.request)
         email = form.cleaned_data["email"]
-        if ratelimit.exceeded("password-reset-ip", ip) or ratelimit.exceeded(
-            "password-reset-email", email
-        ):
+        if ratelimit.hit("password-reset-ip", ip) or ratelimit.hit("password-reset-email", email):
             message = _("Too many reset requests. Please try again in an hour.")
             return refuse_too_many(self.request, self.template_name, form, message)
         return super().form_valid(form)

@@ -1,10 +1,32 @@
-"""Fixed-window rate limits in the cache (Redis when REDIS_URL is set)."""
+"""Fixed-window rate limits in the cache (Redis when REDIS_URL is set).
+
+The limits fail open: when the cache cannot be reached, a request is let through rather
+than refused or answered with an error, because a rate limit only slows attackers down,
+while a login that fails for everyone is an outage. Accounts stay protected meanwhile by
+the lockout (django-axes), which lives in the database. The outage is logged once per
+WARNING_INTERVAL per process, and the cache is not asked again for RETRY_AFTER seconds
+so that a hung server does not add its timeout to every request. When it answers again
+the limits apply again.
+"""
 
 import hashlib
+import logging
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER = 5
+WARNING_INTERVAL = 60
+# What a cache backend raises when its server is down, hung or refusing us.
+UNAVAILABLE = (RedisError, OSError)
+
+_state = {"skip_until": 0.0, "warned_at": None}
+_lock = threading.Lock()
 
 
 def _key(name, identity, window):
@@ -12,24 +34,58 @@ def _key(name, identity, window):
     return f"ratelimit:{name}:{digest}:{int(time.time() // window)}"
 
 
-def exceeded(name, identity, *, count=True):
-    """Whether `identity` (an IP, an email...) is over the limit `name` in settings.RATE_LIMITS.
+def _unavailable(error):
+    now = time.time()
+    with _lock:
+        _state["skip_until"] = now + RETRY_AFTER
+        warned_at = _state["warned_at"]
+        if warned_at is not None and now - warned_at < WARNING_INTERVAL:
+            return
+        _state["warned_at"] = now
+    logger.warning(
+        "Rate limits are off: the cache cannot be reached (%s: %s). Requests are let "
+        "through; the account lockout still applies.",
+        type(error).__name__,
+        error,
+    )
 
-    With count=True this request is counted first and is over the limit when it is one
-    too many. With count=False nothing is counted and the limit is reached once `limit`
-    requests were counted (used to refuse before trying, e.g. after N failed logins).
-    An empty identity is never limited.
+
+def _cache_is_skipped():
+    return time.time() < _state["skip_until"]
+
+
+def hit(name, identity):
+    """Count one request by `identity` (an IP, an email...) against the limit `name` in
+    settings.RATE_LIMITS. Returns whether this request is one too many.
+
+    An empty identity is never limited, and neither is anyone while the cache is down.
     """
-    if not identity:
+    if not identity or _cache_is_skipped():
         return False
     limit, window = settings.RATE_LIMITS[name]
     key = _key(name, identity, window)
-    if count:
+    try:
         cache.add(key, 0, timeout=window)
         try:
             hits = cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=window)
             hits = 1
-        return hits > limit
-    return cache.get(key, 0) >= limit
+    except UNAVAILABLE as error:
+        _unavailable(error)
+        return False
+    return hits > limit
+
+
+def reached(name, identity):
+    """Whether `identity` has used up the limit `name` already, without counting this
+    request (to refuse before trying, e.g. after too many failed logins)."""
+    if not identity or _cache_is_skipped():
+        return False
+    limit, window = settings.RATE_LIMITS[name]
+    try:
+        hits = cache.get(_key(name, identity, window), 0)
+    except UNAVAILABLE as error:
+        _unavailable(error)
+        return False
+    return hits >= limit

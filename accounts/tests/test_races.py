@@ -1,0 +1,193 @@
+"""Two people asking for the same username or email at the same moment.
+
+The form checks that the name is free, but another request can take it before this one
+saves. The loser must see the ordinary form error, never a server error.
+
+The first tests lose the race deterministically: the rival row is inserted after the
+form was validated and just before it saves, so the database's unique constraint
+refuses the form's row. The last
+ones race for real, with simultaneous requests to a live server on PostgreSQL, whose
+threads each hold their own connection.
+"""
+
+import sys
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.urls import reverse
+
+from accounts.tests.factories import PASSWORD, make_user
+from core.forms import save_or_report_conflict
+from core.tests.servers import Visitor, all_at_once
+
+User = get_user_model()
+TAKEN = "A user with that username already exists."
+EMAIL_TAKEN = "An account with this email address already exists."
+
+
+def _saving(frame):
+    # Validation also opens savepoints (checking a conditional constraint): only the
+    # one opened by the save counts.
+    while frame is not None:
+        if frame.f_code is save_or_report_conflict.__code__:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def signup_data(username, email=""):
+    return {"username": username, "email": email, "password1": PASSWORD, "password2": PASSWORD}
+
+
+class RivalSavesFirst:
+    """While active, another account (`rival`: User fields) is created the moment the
+    form's save opens its transaction (core.forms.save_or_report_conflict), after the
+    form was validated: as if a simultaneous request had taken the name in between.
+
+    The rival is created before that savepoint, so rolling back the refused save does
+    not remove it, just as the winner's row stays when the loser's INSERT fails.
+    """
+
+    def __init__(self, **rival):
+        self.rival, self.done = rival, False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.done and sql.startswith("SAVEPOINT") and _saving(sys._getframe()):
+            self.done = True
+            User.objects.create_user(password=PASSWORD, **self.rival)
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._wrapper.__exit__(*exc_info)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rival_name", ["alice", "ALICE"])
+def test_signup_that_loses_the_race_for_its_username_gets_the_form_error(client, rival_name):
+    with RivalSavesFirst(username=rival_name) as rival:
+        response = client.post(reverse("accounts:signup"), signup_data("alice"))
+
+    assert rival.done
+    assert response.status_code == 422
+    assert TAKEN in response.text
+    assert list(User.objects.values_list("username", flat=True)) == [rival_name]
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_signup_that_loses_the_race_for_its_email_gets_the_form_error(client):
+    with RivalSavesFirst(username="bob", email="Shared@Example.org") as rival:
+        response = client.post(
+            reverse("accounts:signup"), signup_data("alice", "shared@example.org")
+        )
+
+    assert rival.done
+    assert response.status_code == 422
+    assert EMAIL_TAKEN in response.text
+    assert not User.objects.filter(username="alice").exists()
+
+
+@pytest.mark.django_db
+def test_profile_update_that_loses_the_race_for_an_email_gets_the_form_error(client):
+    user = make_user("alice")
+    client.force_login(user)
+    with RivalSavesFirst(username="bob", email="new@example.org") as rival:
+        response = client.post(reverse("accounts:update"), {"email": "NEW@example.org"})
+
+    assert rival.done
+    assert response.status_code == 422
+    assert EMAIL_TAKEN in response.text
+    user.refresh_from_db()
+    assert user.email == ""
+
+
+# Real concurrency: PostgreSQL behind pytest-django's (threaded) live server.
+
+
+@pytest.fixture
+def live_url(live_server, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup-ip": (1000, 3600)}
+    return live_server.url
+
+
+def race(count, prepare, submit):
+    """Everyone opens the form first, then all submit at the same instant."""
+    visitors = [Visitor() for _ in range(count)]
+    tokens = [prepare(visitor) for visitor in visitors]
+    return all_at_once(count, lambda i: submit(visitors[i], tokens[i], i))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_signups_of_one_name_make_one_account_and_form_errors(live_url):
+    url = f"{live_url}/accounts/signup/"
+    responses = race(
+        10,
+        lambda visitor: visitor.csrf_token(url),
+        lambda visitor, token, i: visitor.post(
+            url, {"csrfmiddlewaretoken": token, **signup_data("alice" if i % 2 else "Alice")}
+        ),
+    )
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [302] + [422] * 9, responses
+    assert all(TAKEN in r.text for r in responses if r.status_code == 422)
+    assert User.objects.filter(username__iexact="alice").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_signups_with_one_email_make_one_account(live_url):
+    url = f"{live_url}/accounts/signup/"
+    responses = race(
+        10,
+        lambda visitor: visitor.csrf_token(url),
+        lambda visitor, token, i: visitor.post(
+            url,
+            {
+                "csrfmiddlewaretoken": token,
+                **signup_data(f"person{i}", f"Same{i % 3}@x.org".lower()),
+            },
+        ),
+    )
+
+    statuses = sorted(response.status_code for response in responses)
+    # Three distinct addresses among ten sign-ups: three accounts, seven form errors.
+    assert statuses == [302] * 3 + [422] * 7, responses
+    assert all(EMAIL_TAKEN in r.text for r in responses if r.status_code == 422)
+    assert User.objects.count() == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_profile_updates_to_one_email_give_it_to_one_account(live_url):
+    people = [make_user(f"person{i}") for i in range(8)]
+    url = f"{live_url}/accounts/update/"
+    lock = threading.Lock()
+
+    def log_in(visitor):
+        with lock:  # sign-ins one after the other; only the updates race
+            visitor.log_in(live_url, people[len(visitor_tokens)].username)
+            visitor_tokens.append(None)
+        return visitor.csrf_token(url)
+
+    visitor_tokens = []
+    responses = race(
+        len(people),
+        log_in,
+        lambda visitor, token, i: visitor.post(
+            url, {"csrfmiddlewaretoken": token, "email": "Wanted@example.org"}
+        ),
+    )
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [302] + [422] * (len(people) - 1), responses
+    assert all(EMAIL_TAKEN in r.text for r in responses if r.status_code == 422)
+    assert User.objects.filter(email__iexact="wanted@example.org").count() == 1

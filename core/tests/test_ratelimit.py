@@ -1,0 +1,104 @@
+"""Rate limits fail open when their cache (Redis) cannot be reached.
+
+The Redis here is an address where nothing listens, so every connection is really
+refused; the fault tests (test_scale_out.py) stop the machine's own Redis instead.
+"""
+
+import logging
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts.tests.factories import PASSWORD, make_user
+from core import ratelimit
+from core.tests.servers import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def unreachable_redis_cache():
+    """Settings for a Redis cache at an address where nothing listens."""
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    return {
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            }
+        },
+        "REDIS_URL": url,
+    }
+
+
+@pytest.fixture
+def unreachable_redis():
+    # Restored before the autouse fixture empties the cache at the end of the test.
+    with override_settings(**unreachable_redis_cache()):
+        yield
+
+
+def at(seconds):
+    return time_machine.travel(timezone.now() + timedelta(seconds=seconds), tick=False)
+
+
+def log_in(client, username, password=PASSWORD):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_login_signup_and_reset_work_while_redis_cannot_be_reached(client, unreachable_redis):
+    make_user("ada", email="ada@example.org")
+    good = "a-long-Passphrase-42"
+    signup = {"username": "newbie", "password1": good, "password2": good}
+
+    assert log_in(client, "ada", "wrong").status_code == 422
+    assert log_in(client, "ada").status_code == 302
+    assert client.get("/accounts/update/").status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.post("/accounts/signup/", signup).status_code == 302
+    reset = client.post("/accounts/password/reset/", {"email": "ada@example.org"})
+    assert reset.status_code == 302
+    assert len(mail.outbox) == 1
+
+
+def test_the_lockout_still_protects_accounts_while_redis_cannot_be_reached(
+    client, unreachable_redis
+):
+    make_user("ada")
+    statuses = [log_in(client, "ada", "wrong").status_code for _ in range(5)]
+    assert statuses == [422] * 4 + [429]
+    assert log_in(client, "ada").status_code == 429
+
+
+def test_an_unreachable_cache_is_logged_once_per_interval(unreachable_redis, caplog):
+    caplog.set_level(logging.WARNING, logger="core.ratelimit")
+    with at(0):
+        assert not ratelimit.hit("login-ip", "203.0.113.1")
+    for seconds in (ratelimit.RETRY_AFTER + 1, ratelimit.WARNING_INTERVAL - 1):
+        with at(seconds):
+            assert not ratelimit.hit("login-ip", "203.0.113.1")
+            assert not ratelimit.reached("login-ip", "203.0.113.1")
+    assert len(caplog.records) == 1
+    assert "Rate limits are off" in caplog.records[0].getMessage()
+    assert "ConnectionError" in caplog.records[0].getMessage()
+
+    with at(2 * ratelimit.WARNING_INTERVAL):
+        ratelimit.hit("login-ip", "203.0.113.1")
+    assert len(caplog.records) == 2
+
+
+def test_limits_apply_again_once_the_cache_answers(settings):
+    settings.RATE_LIMITS = {"probe": (2, 3600)}
+    with at(0), override_settings(**unreachable_redis_cache()):
+        assert not ratelimit.hit("probe", "x")
+    # The cache (this test's local memory) answers again, but is not asked until
+    # RETRY_AFTER has passed: a hung server must not cost every request its timeout.
+    with at(ratelimit.RETRY_AFTER - 1):
+        assert [ratelimit.hit("probe", "x") for _ in range(3)] == [False] * 3
+    with at(ratelimit.RETRY_AFTER + 1):
+        assert [ratelimit.hit("probe", "x") for _ in range(3)] == [False, False, True]
+        assert ratelimit.reached("probe", "x")
