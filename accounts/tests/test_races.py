@@ -11,7 +11,6 @@ threads each hold their own connection.
 """
 
 import sys
-import threading
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -117,23 +116,24 @@ def live_url(live_server, settings):
     return live_server.url
 
 
-def race(count, prepare, submit):
-    """Everyone opens the form first, then all submit at the same instant."""
+def race(url, data, *, count=10, before=None):
+    """`count` visitors (each first `before(visitor, i)`, e.g. logging in) open the form
+    at `url` one after the other, then all submit `data(i)` at the same instant."""
     visitors = [Visitor() for _ in range(count)]
-    tokens = [prepare(visitor) for visitor in visitors]
-    return all_at_once(count, lambda i: submit(visitors[i], tokens[i], i))
+    for i, visitor in enumerate(visitors):
+        if before:
+            before(visitor, i)
+    tokens = [visitor.csrf_token(url) for visitor in visitors]
+    return all_at_once(
+        count, lambda i: visitors[i].post(url, {"csrfmiddlewaretoken": tokens[i], **data(i)})
+    )
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_signups_of_one_name_make_one_account_and_form_errors(live_url):
-    url = f"{live_url}/accounts/signup/"
     responses = race(
-        10,
-        lambda visitor: visitor.csrf_token(url),
-        lambda visitor, token, i: visitor.post(
-            url, {"csrfmiddlewaretoken": token, **signup_data("alice" if i % 2 else "Alice")}
-        ),
+        f"{live_url}/accounts/signup/", lambda i: signup_data("alice" if i % 2 else "Alice")
     )
 
     statuses = sorted(response.status_code for response in responses)
@@ -145,21 +145,13 @@ def test_simultaneous_signups_of_one_name_make_one_account_and_form_errors(live_
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_signups_with_one_email_make_one_account(live_url):
-    url = f"{live_url}/accounts/signup/"
-    responses = race(
-        10,
-        lambda visitor: visitor.csrf_token(url),
-        lambda visitor, token, i: visitor.post(
-            url,
-            {
-                "csrfmiddlewaretoken": token,
-                **signup_data(f"person{i}", f"Same{i % 3}@x.org".lower()),
-            },
-        ),
-    )
+    def data(i):
+        # Three addresses, each written in two letter cases.
+        return signup_data(f"person{i}", f"{'Same' if i % 2 else 'same'}{i % 3}@example.org")
+
+    responses = race(f"{live_url}/accounts/signup/", data)
 
     statuses = sorted(response.status_code for response in responses)
-    # Three distinct addresses among ten sign-ups: three accounts, seven form errors.
     assert statuses == [302] * 3 + [422] * 7, responses
     assert all(EMAIL_TAKEN in r.text for r in responses if r.status_code == 422)
     assert User.objects.count() == 3
@@ -169,22 +161,11 @@ def test_simultaneous_signups_with_one_email_make_one_account(live_url):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_profile_updates_to_one_email_give_it_to_one_account(live_url):
     people = [make_user(f"person{i}") for i in range(8)]
-    url = f"{live_url}/accounts/update/"
-    lock = threading.Lock()
-
-    def log_in(visitor):
-        with lock:  # sign-ins one after the other; only the updates race
-            visitor.log_in(live_url, people[len(visitor_tokens)].username)
-            visitor_tokens.append(None)
-        return visitor.csrf_token(url)
-
-    visitor_tokens = []
     responses = race(
-        len(people),
-        log_in,
-        lambda visitor, token, i: visitor.post(
-            url, {"csrfmiddlewaretoken": token, "email": "Wanted@example.org"}
-        ),
+        f"{live_url}/accounts/update/",
+        lambda i: {"email": "Wanted@example.org" if i % 2 else "wanted@example.org"},
+        count=len(people),
+        before=lambda visitor, i: visitor.log_in(live_url, people[i].username),
     )
 
     statuses = sorted(response.status_code for response in responses)
