@@ -29,6 +29,17 @@
     alert.setAttribute("role", "alert");
     alert.textContent = messages.dataset.sendError;
     messages.replaceChildren(alert);
+    messages.scrollIntoView({ block: "nearest" });
+  });
+
+  // A refusal or an apology (403, 404, 503...) is swapped into the flash area at the top
+  // of the page: bring it into view, since the form that was sent may be far below.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    var xhr = event.detail.xhr;
+    if (target && target.id === "messages" && xhr && xhr.status >= 400) {
+      target.scrollIntoView({ block: "nearest" });
+    }
   });
 
   // After a swap, put the keyboard focus where the user's attention should go: the first
