@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -186,7 +186,7 @@ def sign_out_session(request, public_id):
         raise Http404  # unknown, someone else's, or this one (use Log out)
     session.delete()
     messages.success(request, _("That session has been signed out."))
-    return redirect_to(request, "accounts:sessions")
+    return redirect_to(request, reverse("accounts:sessions"))
 
 
 @require_POST
@@ -198,7 +198,7 @@ def sign_out_other_sessions(request):
         "Signed out of %(count)s other session.", "Signed out of %(count)s other sessions.", count
     )
     messages.success(request, message % {"count": count})
-    return redirect_to(request, "accounts:sessions")
+    return redirect_to(request, reverse("accounts:sessions"))
 
 
 # Password reset: Django's views, answering htmx in place, rate limited.

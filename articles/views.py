@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -83,4 +84,4 @@ def delete(request, pk):
     messages.success(request, _("“%(title)s” has been deleted.") % {"title": article.title})
     if request.htmx.target == f"article-{pk}":
         return render_oob(request)  # the row asked to be removed: it is swapped for nothing
-    return redirect_to(request, "articles:index")
+    return redirect_to(request, reverse("articles:index"))

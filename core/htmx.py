@@ -1,7 +1,7 @@
 """Full page or fragment, decided in one place."""
 
 from django.http import HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
@@ -61,8 +61,9 @@ def render_form_page(request, template_name, context, *, status=None):
 
 
 def redirect_to(request, url):
-    """Go to `url` (or URL name): a redirect, or for HTMX an HX-Location that swaps #main."""
-    url = resolve_url(url)
+    """Go to `url`: a redirect, or for HTMX an HX-Location that swaps #main.
+
+    `url` is a path, never a URL name: what users send must not reach reverse()."""
     if wants_fragment(request):
         response = HttpResponseLocation(url, target="#main")
     else:

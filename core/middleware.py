@@ -5,7 +5,7 @@ from django.contrib.auth.middleware import (
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -23,7 +23,19 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
       the page the view names with @login_next, else its own URL.
     - An HTMX request gets an HX-Redirect (status 200), because htmx would silently
       follow a 302 and swap the login page into a fragment.
+    - A page behind the login, and any page answered to a signed-in person (it shows
+      their name, their drafts, their email...), is marked `private, no-store`, so that
+      neither a shared cache nor the browser's back button keeps it.
     """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        request.login_required = getattr(view_func, "login_required", True)
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+    def process_response(self, request, response):
+        if getattr(request, "login_required", False) or request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
 
     def handle_no_permission(self, request, view_func):
         response = redirect_to_login(

@@ -1,29 +1,46 @@
-"""Where to send a user next, without ever sending them off-site."""
+"""Where to send a user next, without ever sending them off-site.
+
+A `next` is user input. It is followed only when it is a path on this site: one leading
+slash, then no host, scheme, backslash trick or invisible character. Anything else
+("foo", "?page=2", "//evil.example", "%2Farticles%2F") gives the default page instead.
+It is never passed to reverse() or resolve_url(), which would take it for a URL name.
+"""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
-def is_safe_url(request, url):
-    return bool(url) and url_has_allowed_host_and_scheme(
+def same_site_path(request, url):
+    """`url` when it is a path on this site ("/articles/?page=2"), else None."""
+    if not url or not url.startswith("/") or url.startswith(("//", "/\\")):
+        return None
+    if not url.isprintable():  # control or direction characters a browser may act on
+        return None
+    if not url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
+    ):
+        return None
+    return url
 
 
 def local_path(request, url):
-    """The path and query of a same-site URL (absolute or not), or None for anything else."""
-    if not is_safe_url(request, url):
+    """The path and query of a same-site URL, absolute (a Referer) or not, else None."""
+    if not url or not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return None
     parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return same_site_path(request, parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
-def next_url(request, default=None):
-    """The `next` of a GET or POST when it is same-site, else `default` (the article list)."""
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if is_safe_url(request, candidate):
-        return candidate
-    return resolve_url(default or settings.LOGIN_REDIRECT_URL)
+def requested_next(request):
+    """The `next` of this POST or GET when it is a same-site path, else None."""
+    return same_site_path(request, request.POST.get("next") or request.GET.get("next"))
+
+
+def next_url(request):
+    """Where to go after logging in, signing up or out: the same-site `next`, else the
+    article list (LOGIN_REDIRECT_URL)."""
+    return requested_next(request) or str(settings.LOGIN_REDIRECT_URL)

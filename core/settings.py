@@ -95,8 +95,8 @@ if not SECRET_KEY:
             '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))").'
         )
     SECRET_KEY = _DEV_SECRET_KEY
-elif len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 32 characters long.")
+elif len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters long.")
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
@@ -276,14 +276,27 @@ SECURE_REFERRER_POLICY = "same-origin"
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 if PROXY_COUNT < 0:
     raise ImproperlyConfigured("DJANGO_PROXY_COUNT must be 0 or more.")
+SILENCED_SYSTEM_CHECKS = []
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-    # Usually the TLS proxy redirects http:// to https:// and sends HSTS; Django can too.
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
+    # Production is served over HTTPS: plain http is redirected, browsers are told to
+    # use https only (HSTS, a year), and cookies travel only over https. DJANGO_HTTPS=false
+    # is for a trial or a test on plain http, never for a public site.
+    HTTPS = env_bool("DJANGO_HTTPS", True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", HTTPS)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 60 * 60 if HTTPS else 0)
+    # Both are promises about every subdomain and are hard to take back, so they are
+    # opted into, and the deployment check's reminders about them are silenced otherwise.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        SILENCED_SYSTEM_CHECKS.append("security.W005")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
+    if PROXY_COUNT:
+        # TLS ends at the proxy in front, which says whether the request came over https.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 ARTICLES_PER_PAGE = 20
 
@@ -303,7 +316,15 @@ if os.environ.get("EMAIL_HOST"):
         }
     }
 else:
+    # Password reset sends mail: production without a mail server would fail people
+    # silently, so it refuses to start unless printing mail was asked for.
+    if not DEBUG and not env_bool("DJANGO_EMAIL_CONSOLE", False):
+        raise ImproperlyConfigured(
+            "EMAIL_HOST must be set when DJANGO_DEBUG is off: password reset sends mail. "
+            "To print mail to the console instead (a trial), set DJANGO_EMAIL_CONSOLE=true."
+        )
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    SILENCED_SYSTEM_CHECKS.append("mail.E001")  # the console was asked for
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Board <noreply@localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, and once
 
@@ -331,6 +352,8 @@ CACHES = {
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# "username" is the account, whichever way it was spelled (accounts.backends.lockout_key).
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_key"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.activity.client_ip"
@@ -349,4 +372,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # A refused form (422), a refusal (403, 429) or a missing page is the client's doing
+    # and is in the server's access log already: only server errors are logged here.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -4,8 +4,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
-from django.test import Client
+from django.test import Client, RequestFactory
 
+from accounts.backends import lockout_key
 from accounts.tests.factories import PASSWORD, later, make_user
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,26 @@ def test_password_reset_is_rate_limited_per_ip(settings):
             == 302
         )
     assert client.post("/accounts/password/reset/", {"email": "y@example.org"}).status_code == 429
+
+
+# What the lockout counts against (accounts.backends.lockout_key)
+
+
+@pytest.mark.parametrize("typed", ["ada", "ADA", " Ada ", "ada@example.org", "ADA@Example.ORG"])
+def test_every_spelling_of_an_account_counts_against_that_account(typed):
+    make_user("Ada", email="ada@example.org")
+    request = RequestFactory().post("/accounts/login/", {"username": typed})
+    assert lockout_key(request, {"username": typed}) == "Ada"
+
+
+def test_a_name_of_no_account_counts_against_itself_in_lower_case():
+    request = RequestFactory().post("/accounts/login/")
+    assert lockout_key(request, {"username": " Nobody@Example.org "}) == "nobody@example.org"
+
+
+def test_a_lockout_under_the_username_refuses_the_email_with_the_right_password():
+    make_user("ada", email="ada@example.org")
+    client = lock("ada")
+    response = attempt(client, "ada@example.org", PASSWORD)
+    assert response.status_code == 429
+    assert SESSION_KEY not in client.session

@@ -40,7 +40,7 @@ def server_environment(**overrides):
         DJANGO_SECRET_KEY=SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         # Plain http on 127.0.0.1: there is no TLS proxy in front in these tests.
-        DJANGO_SECURE_COOKIES="false",
+        DJANGO_HTTPS="false",
         # Tests sign up many people from one address.
         DJANGO_SIGNUP_LIMIT_PER_HOUR="1000",
         WEB_CONCURRENCY="2",

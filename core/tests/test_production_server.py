@@ -51,6 +51,22 @@ def test_production_command_serves_the_app_with_debug_off(tmp_path, sqlite_env):
     assert "URLconf" not in missing.text
 
 
+def test_production_is_https_only_behind_its_declared_proxy(tmp_path, sqlite_env):
+    env = {"DJANGO_HTTPS": "true", "DJANGO_PROXY_COUNT": "1", **sqlite_env}
+    https = {"X-Forwarded-Proto": "https"}
+    with Server(tmp_path / "server.log", **env) as server:
+        plain = requests.get(server.url + "/articles/", allow_redirects=False, timeout=5)
+        health = requests.get(server.url + "/healthz", allow_redirects=False, timeout=5)
+        secure = requests.get(server.url + "/articles/", headers=https, timeout=5)
+
+    assert plain.status_code == 301
+    assert plain.headers["Location"] == f"https://127.0.0.1:{server.port}/articles/"
+    assert health.status_code == 200  # load balancers probe over plain http
+    assert secure.status_code == 200
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Secure" in secure.headers["Set-Cookie"]
+
+
 def test_production_command_can_be_run_again_on_the_same_database(tmp_path, sqlite_env):
     for run in range(2):
         with Server(tmp_path / f"server{run}.log", **sqlite_env) as server:
@@ -62,7 +78,7 @@ def test_production_command_can_be_run_again_on_the_same_database(tmp_path, sqli
     [
         ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY must be set"),
         ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS must list"),
-        ("EMAIL_HOST", "mail.E001"),
+        ("EMAIL_HOST", "EMAIL_HOST must be set"),
     ],
 )
 def test_production_command_refuses_to_start_without_what_it_needs(
@@ -99,6 +115,7 @@ def test_unreachable_database_gives_503_pages_and_readiness_but_liveness_stays_u
         command=GUNICORN_ONLY,  # the start's migrations would stop at the database
         DATABASE_URL=unreachable,
         DJANGO_STATIC_ROOT=tmp_path / "static",
+        DJANGO_EMAIL_CONSOLE="true",
     )
     collectstatic = [".venv/bin/python", "manage.py", "collectstatic", "--noinput", "-v0"]
     subprocess.run(collectstatic, cwd=BASE_DIR, env=server.env, check=True, timeout=120)

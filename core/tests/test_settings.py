@@ -8,12 +8,21 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-def run_check(**env):
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "tests-only-Qm3v9Zx1Lp8Rw2Kd7Tf4Hs6Jb0Nc5Yg-a8Ue3Wr7Pd2Vn",
+    "DJANGO_ALLOWED_HOSTS": "board.example.org",
+    "EMAIL_HOST": "smtp.example.org",
+}
+
+
+def run_check(*options, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    environment.pop("DATABASE_URL", None)
+    for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_HOST"):
+        environment.pop(name, None)
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", "check", *options],
         cwd=BASE_DIR,
         env=environment,
         capture_output=True,
@@ -33,7 +42,7 @@ def test_development_starts_with_no_configuration():
     [
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
         ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY must be set"),
-        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "short"}, "at least 32 characters"),
+        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "short"}, "at least 50 characters"),
         (
             {"DJANGO_DEBUG": "off", "DJANGO_SECRET_KEY": "k" * 50, "DJANGO_ALLOWED_HOSTS": ""},
             "DJANGO_ALLOWED_HOSTS must list",
@@ -41,6 +50,7 @@ def test_development_starts_with_no_configuration():
         ({"DJANGO_ALLOWED_HOSTS": "a.org b.org"}, "separate the values with commas"),
         ({"DATABASE_URL": "nosuchdb://x/y"}, "DATABASE_URL='nosuchdb://x/y' is not a database URL"),
         ({"DJANGO_PROXY_COUNT": "-1"}, "DJANGO_PROXY_COUNT must be 0 or more"),
+        ({**PRODUCTION, "EMAIL_HOST": ""}, "EMAIL_HOST must be set when DJANGO_DEBUG is off"),
         ({"DJANGO_PROXY_COUNT": "one"}, "DJANGO_PROXY_COUNT='one' is not a whole number"),
     ],
 )
@@ -52,12 +62,60 @@ def test_bad_configuration_stops_the_start_with_a_clear_message(env, message):
 
 
 def test_production_starts_with_what_it_needs():
-    result = run_check(
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="k" * 50,
-        DJANGO_ALLOWED_HOSTS="board.example.org",
-    )
+    result = run_check(**PRODUCTION)
     assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_pass_the_deployment_check_without_a_warning():
+    result = run_check("--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout
+
+
+def test_production_without_a_mail_server_starts_only_when_the_console_is_asked_for():
+    env = {**PRODUCTION, "EMAIL_HOST": "", "DJANGO_EMAIL_CONSOLE": "true"}
+    result = run_check("--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_plain_http_trial_is_reported_by_the_deployment_check():
+    result = run_check("--deploy", "--fail-level", "WARNING", **PRODUCTION, DJANGO_HTTPS="false")
+    assert result.returncode != 0
+    for check in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert check in result.stderr
+
+
+def production_setting(name, **env):
+    code = f"from django.conf import settings; print(repr(getattr(settings, {name!r}, None)))"
+    environment = {"PATH": os.environ["PATH"], **PRODUCTION, **env}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_production_redirects_to_https_and_sends_hsts_for_a_year():
+    assert production_setting("SECURE_SSL_REDIRECT") == "True"
+    assert production_setting("SECURE_HSTS_SECONDS") == str(365 * 24 * 60 * 60)
+    assert production_setting("SECURE_HSTS_INCLUDE_SUBDOMAINS") == "False"
+    assert (
+        production_setting("SECURE_HSTS_INCLUDE_SUBDOMAINS", DJANGO_HSTS_INCLUDE_SUBDOMAINS="1")
+        == "True"
+    )
+    assert production_setting("SECURE_HSTS_PRELOAD", DJANGO_HSTS_PRELOAD="1") == "True"
+    assert production_setting("SESSION_COOKIE_SECURE") == "True"
+
+
+def test_the_forwarded_scheme_is_trusted_only_behind_a_declared_proxy():
+    assert production_setting("SECURE_PROXY_SSL_HEADER") == "None"
+    trusted = production_setting("SECURE_PROXY_SSL_HEADER", DJANGO_PROXY_COUNT="1")
+    assert trusted == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
 def test_sqlite_is_set_up_for_several_writing_processes(tmp_path):
