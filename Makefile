@@ -1,5 +1,5 @@
 # The two commands of the README's Quick start. Both can be run again at any time.
-.PHONY: run test serve bench
+.PHONY: run test serve scan bench
 
 # Set up (virtual environment, pinned dependencies, SQLite database, demo data) and serve the app.
 run:
@@ -24,6 +24,11 @@ test:
 serve:
 	scripts/venv.sh requirements.txt
 	scripts/serve.sh
+
+# Scan a local production-mode server with wapiti, anonymous and logged in (scripts/scan.sh).
+# Not part of `make test`: it takes minutes.
+scan:
+	scripts/scan.sh
 
 # Measure page speed (median, p95, queries) on a throwaway SQLite database.
 bench:
