@@ -1,5 +1,5 @@
 # The two commands of the README's Quick start. Both can be run again at any time.
-.PHONY: run test serve scan bench
+.PHONY: run test serve scan mutation bench
 
 # Set up (virtual environment, pinned dependencies, SQLite database, demo data) and serve the app.
 run:
@@ -29,6 +29,11 @@ serve:
 # Not part of `make test`: it takes minutes.
 scan:
 	scripts/scan.sh
+
+# Mutation testing of the app's code against the unit tests (scripts/mutation.sh): prints
+# the score and the surviving mutants. Not part of `make test`: it takes about 40 minutes.
+mutation:
+	scripts/mutation.sh
 
 # Measure page speed (median, p95, queries) on a throwaway SQLite database.
 bench:

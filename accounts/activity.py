@@ -18,6 +18,7 @@ REAUTH_TIME = "_reauth_time"
 REMEMBER = "_remember_me"
 IP_ADDRESS = "_ip"
 USER_AGENT = "_ua"
+USER_AGENT_LENGTH = 300  # UserSession.user_agent's max_length
 
 
 def now():
@@ -48,14 +49,19 @@ def client_ip(request):
     return None
 
 
+def note_device(request):
+    """Where the session is used from, for the sessions page: address and browser."""
+    request.session[IP_ADDRESS] = client_ip(request)
+    request.session[USER_AGENT] = request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH]
+
+
 def record_sign_in(request):
     """At every login (user_logged_in): start the clocks. Entering the password also
     counts as re-authentication. The cookie ends with the browser unless remember()."""
     session = request.session
     session[AUTH_TIME] = session[LAST_ACTIVITY] = session[REAUTH_TIME] = now()
     session[REMEMBER] = False
-    session[IP_ADDRESS] = client_ip(request)
-    session[USER_AGENT] = request.headers.get("User-Agent", "")[:300]
+    note_device(request)
     session.set_expiry(0)
 
 
@@ -75,7 +81,10 @@ def recently_reauthenticated(request):
 
 
 def expired(session):
-    """Whether a signed-in session has outlived the idle or the absolute timeout."""
+    """Whether a signed-in session has outlived the idle or the absolute timeout.
+
+    A session signed in before its clocks were recorded counts from now.
+    """
     t = now()
     if t - session.get(AUTH_TIME, t) > settings.SESSION_ABSOLUTE_TIMEOUT:
         return True
@@ -91,23 +100,22 @@ def touch(request):
     if t - session.get(LAST_ACTIVITY, 0) < settings.SESSION_ACTIVITY_RESOLUTION:
         return
     session[LAST_ACTIVITY] = t
-    session[IP_ADDRESS] = client_ip(request)
-    session[USER_AGENT] = request.headers.get("User-Agent", "")[:300]
+    note_device(request)
     if session.get(REMEMBER):
-        # Renewed by activity, but never past the absolute end of the session.
+        # Renewed by activity, but never past the absolute end of the session (and
+        # never 0, which would turn it into a cookie that ends with the browser).
         remaining = settings.SESSION_ABSOLUTE_TIMEOUT - (t - session.get(AUTH_TIME, t))
         session.set_expiry(max(1, min(settings.SESSION_REMEMBER_ME_AGE, remaining)))
 
 
 def describe_user_agent(user_agent):
-    """'Chrome on Linux' from a User-Agent header, as well as it can be told."""
+    """'Chrome on Linux' from a User-Agent header, as well as it can be told: the browser
+    or the system alone, else the header's first 60 characters."""
     if not user_agent:
         return ""
     result = parse(user_agent)
     browser = result.user_agent.family if result.user_agent else ""
     system = result.os.family if result.os else ""
-    browser = "" if browser in ("", "Other") else browser
-    system = "" if system in ("", "Other") else system
     if browser and system:
         return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
     return browser or system or user_agent[:60]

@@ -1,9 +1,9 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +25,11 @@ class UniqueEmailMixin:
 
 
 class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Usernames and emails are found whatever their letter case.
+        "invalid_login": _("The username or email and the password do not match an account."),
+    }
     remember_me = forms.BooleanField(
         label=_("Remember me"),
         required=False,
@@ -37,7 +42,7 @@ class LoginForm(AuthenticationForm):
 
 
 class SignupForm(UniqueEmailMixin, UserCreationForm):
-    # Checked as the user leaves each field (htmx posts the form with HX-Trigger-Name).
+    # Checked one at a time as the user leaves each (the signup template asks for it).
     live_fields = ("username", "email", "password1", "password2")
 
     class Meta(UserCreationForm.Meta):
@@ -45,35 +50,31 @@ class SignupForm(UniqueEmailMixin, UserCreationForm):
         fields = ("username", "email")
         help_texts = {"email": _("Optional. Lets you reset a forgotten password.")}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in self.live_fields:
-            self.fields[name].widget.attrs.update(
-                {
-                    "hx-post": reverse("accounts:signup"),
-                    "hx-trigger": "change",
-                    "hx-target": f"#{self[name].auto_id}_feedback",
-                    "hx-swap": "outerHTML",
-                }
-            )
+    def validate_password_for_user(self, user, **kwargs):
+        # The password rules are reported at the field where the password is chosen
+        # (Django reports them at the confirmation).
+        super().validate_password_for_user(user, password_field_name="password1")
 
     def live_errors(self, name):
-        """The errors to show for one field as the user leaves it, before submitting."""
-        data = self.data
-        if name in ("username", "email"):
-            return self.errors.get(name, []) if self.is_bound else []
-        if name == "password1":
-            if not data.get("password1"):
-                return []
-            user = self._meta.model(username=data.get("username", ""))
-            try:
-                password_validation.validate_password(data["password1"], user)
-            except ValidationError as error:
-                return error.messages
+        """The errors to show for the field `name` as the user leaves it, before submitting.
+
+        The username and the email get the form's whole validation (are they free?). The
+        passwords get Django's own password checks, run on the two password fields only:
+        they need no database, and they run each time a password field is left.
+        """
+        if not name.startswith("password"):
+            return self.errors.get(name, [])
+        if not self.data.get(name):
             return []
-        if data.get("password1") and data.get("password2") != data.get("password1"):
-            return [self.error_messages["password_mismatch"]]
-        return []
+        self._errors, self.cleaned_data = ErrorDict(), {}
+        for field in ("password1", "password2"):
+            try:
+                self.cleaned_data[field] = self.fields[field].clean(self.data.get(field))
+            except ValidationError as error:
+                self.add_error(field, error)
+        self.validate_passwords()
+        self.validate_password_for_user(self._meta.model(username=self.data.get("username", "")))
+        return self._errors.get(name, [])
 
 
 class ProfileForm(UniqueEmailMixin, forms.ModelForm):
@@ -84,7 +85,10 @@ class ProfileForm(UniqueEmailMixin, forms.ModelForm):
         fields = ("email", "first_name", "last_name")
 
 
-class DeleteAccountForm(forms.Form):
+class ConfirmPasswordForm(forms.Form):
+    """The account's own password, asked again before a sensitive action (deleting the
+    account, and the actions behind sudo mode)."""
+
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
@@ -99,8 +103,7 @@ class DeleteAccountForm(forms.Form):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise forms.ValidationError(
-                _("That is not your password. Nothing was deleted."),
-                code="password_incorrect",
+                _("That is not your password. Nothing was changed."), code="password_incorrect"
             )
         return password
 
@@ -115,7 +118,3 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
             "knew your old password."
         ),
     )
-
-
-class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's: the same answer whether or not an account has the address."""

@@ -6,39 +6,21 @@ same URL with everything the user had submitted, so that once the password is ri
 action continues where it stopped. With htmx the prompt takes the place of the content.
 """
 
-from django import forms
-from django.utils.translation import gettext_lazy as _
-from django_htmx.http import reswap, retarget
-
 from accounts import activity
-from core.htmx import render_form_page, wants_fragment
+from accounts.forms import ConfirmPasswordForm
+from core.htmx import render_form_page
 
-FIELD = "sudo_password"
+# The prompt's field, named apart from any field of the form it interrupts.
+PREFIX = "sudo"
+FIELD = f"{PREFIX}-password"
 _NOT_PRESERVED = {"csrfmiddlewaretoken", FIELD}
-
-
-class SudoForm(forms.Form):
-    sudo_password = forms.CharField(
-        label=_("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
-    )
-
-    def __init__(self, user, *args, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_sudo_password(self):
-        password = self.cleaned_data["sudo_password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("That is not your password."), code="password_incorrect")
-        return password
 
 
 def require(request):
     if activity.recently_reauthenticated(request):
         return None
-    form = SudoForm(request.user, request.POST if FIELD in request.POST else None)
+    data = request.POST if FIELD in request.POST else None
+    form = ConfirmPasswordForm(request.user, data, prefix=PREFIX)
     if form.is_bound and form.is_valid():
         activity.reauthenticated(request)
         return None
@@ -49,8 +31,8 @@ def require(request):
         for value in values
     ]
     context = {"form": form, "action": request.path, "preserved": preserved}
-    response = render_form_page(request, "accounts/sudo.html", context)
-    if wants_fragment(request) and not form.is_bound:
-        # The first prompt replaces the page's content, whatever the form targeted.
-        response = reswap(retarget(response, "#main"), "innerHTML")
-    return response
+    # The first prompt takes the place of the page's main content (core.htmx), whatever
+    # the interrupted form targeted; a wrong password answers in the prompt itself.
+    return render_form_page(
+        request, "accounts/sudo.html", context, form_partial="password-confirmation-form"
+    )

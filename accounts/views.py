@@ -5,8 +5,8 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,25 +17,32 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import activity, sudo
 from accounts.forms import (
-    DeleteAccountForm,
+    ConfirmPasswordForm,
     LoginForm,
     PasswordChangeForm,
-    PasswordResetForm,
     ProfileForm,
     SignupForm,
 )
 from accounts.models import UserSession
 from core import ratelimit
-from core.forms import save_or_report_conflict, submitted
-from core.htmx import HtmxFormViewMixin, redirect_to, render_form_page, render_page
+from core.htmx import (
+    HtmxFormViewMixin,
+    redirect_to,
+    render_form_page,
+    render_page,
+    triggered_by,
+)
 from core.redirects import next_url
+from core.submissions import refuse, save_or_report_conflict, submitted
 
 TOO_MANY = 429
 
 
-def refuse_too_many(request, template_name, form, message):
-    form.add_error(None, message)
-    return render_form_page(request, template_name, {"form": form}, status=TOO_MANY)
+def refuse_too_many(request, template_name, form_partial, form, message):
+    refuse(form, message)
+    return render_form_page(
+        request, template_name, {"form": form}, form_partial=form_partial, status=TOO_MANY
+    )
 
 
 def render_field_feedback(request, form, name):
@@ -44,7 +51,7 @@ def render_field_feedback(request, form, name):
     if not errors and name == "username" and form.data.get("username"):
         confirmation = _("This username is available.")
     context = {"field": form[name], "errors": errors, "confirmation": confirmation}
-    return render(request, "partials/field_feedback.html", context)
+    return HttpResponse(render_to_string("partials/field_feedback.html", context))
 
 
 @login_not_required
@@ -55,17 +62,19 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect_to(request, next_url(request))
     form = SignupForm(submitted(request))
-    field = request.htmx.trigger_name if request.htmx else None
+    field = triggered_by(request)
     if form.is_bound and field in form.live_fields:
         return render_field_feedback(request, form, field)
     if form.is_bound and ratelimit.hit("signup-ip", activity.client_ip(request)):
         message = _("Too many sign-ups from your network. Please try again in an hour.")
-        return refuse_too_many(request, "accounts/signup.html", form, message)
+        return refuse_too_many(request, "accounts/signup.html", "signup-form", form, message)
     if form.is_bound and form.is_valid() and (user := save_or_report_conflict(form)):
         auth_login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
         messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user})
         return redirect_to(request, next_url(request))
-    return render_form_page(request, "accounts/signup.html", {"form": form})
+    return render_form_page(
+        request, "accounts/signup.html", {"form": form}, form_partial="signup-form"
+    )
 
 
 @login_not_required
@@ -79,7 +88,7 @@ def login(request):
     ip = activity.client_ip(request)
     if form.is_bound and ratelimit.reached("login-ip", ip):
         message = _("Too many failed logins from your network. Please try again later.")
-        return refuse_too_many(request, "accounts/login.html", form, message)
+        return refuse_too_many(request, "accounts/login.html", "login-form", form, message)
     if form.is_bound and form.is_valid():
         auth_login(request, form.get_user())
         if form.cleaned_data["remember_me"]:
@@ -88,7 +97,9 @@ def login(request):
         return redirect_to(request, next_url(request))
     if form.is_bound:
         ratelimit.hit("login-ip", ip)  # count the failure
-    return render_form_page(request, "accounts/login.html", {"form": form})
+    return render_form_page(
+        request, "accounts/login.html", {"form": form}, form_partial="login-form"
+    )
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -99,7 +110,7 @@ def locked_out(request, original_response=None, credentials=None):
         "Too many failed attempts for this account. It is locked on this device for "
         "%(minutes)s minutes. You can still reset your password."
     ) % {"minutes": minutes}
-    return refuse_too_many(request, "accounts/login.html", form, message)
+    return refuse_too_many(request, "accounts/login.html", "login-form", form, message)
 
 
 @login_not_required
@@ -121,7 +132,9 @@ def update(request):
         if save_or_report_conflict(form):
             messages.success(request, _("Your profile has been saved."))
             return redirect_to(request, request.path)
-    return render_form_page(request, "accounts/update.html", {"form": form})
+    return render_form_page(
+        request, "accounts/update.html", {"form": form}, form_partial="profile-form"
+    )
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
@@ -139,14 +152,19 @@ def change_password(request):
             message = _("Your password has been changed.")
         messages.success(request, message)
         return redirect_to(request, request.path)
-    return render_form_page(request, "accounts/change_password.html", {"form": form})
+    return render_form_page(
+        request,
+        "accounts/change_password.html",
+        {"form": form},
+        form_partial="password-change-form",
+    )
 
 
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def delete(request):
     # The form asks for the password itself, which is the re-authentication.
-    form = DeleteAccountForm(request.user, submitted(request))
+    form = ConfirmPasswordForm(request.user, submitted(request))
     if form.is_bound and form.is_valid():
         user = request.user
         auth_logout(request)
@@ -154,7 +172,9 @@ def delete(request):
         messages.info(request, _("Your account and all your articles have been deleted."))
         return redirect_to(request, next_url(request))
     context = {"form": form, "article_count": request.user.articles.count()}
-    return render_form_page(request, "accounts/delete.html", context)
+    return render_form_page(
+        request, "accounts/delete.html", context, form_partial="account-deletion-form"
+    )
 
 
 # Active sessions
@@ -174,7 +194,7 @@ def sessions(request):
             for row in rows
         ]
     }
-    return render_page(request, "accounts/sessions.html", context, fragment="content")
+    return render_page(request, "accounts/sessions.html", context)
 
 
 @require_POST
@@ -205,8 +225,8 @@ def sign_out_other_sessions(request):
 
 
 class PasswordResetView(HtmxFormViewMixin, auth_views.PasswordResetView):
-    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
+    form_partial = "reset-request-form"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
@@ -216,7 +236,9 @@ class PasswordResetView(HtmxFormViewMixin, auth_views.PasswordResetView):
         email = form.cleaned_data["email"]
         if ratelimit.hit("password-reset-ip", ip) or ratelimit.hit("password-reset-email", email):
             message = _("Too many reset requests. Please try again in an hour.")
-            return refuse_too_many(self.request, self.template_name, form, message)
+            return refuse_too_many(
+                self.request, self.template_name, self.form_partial, form, message
+            )
         return super().form_valid(form)
 
 
@@ -226,6 +248,7 @@ class PasswordResetDoneView(HtmxFormViewMixin, auth_views.PasswordResetDoneView)
 
 class PasswordResetConfirmView(HtmxFormViewMixin, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
+    form_partial = "new-password-form"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form):

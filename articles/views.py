@@ -12,15 +12,21 @@ from articles.forms import ArticleForm, NewArticleForm
 from articles.models import Article
 from core import drafts
 from core.decorators import login_next
-from core.forms import submitted
-from core.htmx import redirect_to, render_form_page, render_oob, render_page
+from core.htmx import (
+    redirect_to,
+    render_form_page,
+    render_out_of_band,
+    render_page,
+    wants_fragment,
+)
+from core.submissions import submitted
 
 
 def get_own_article(request, pk):
     """The article `pk` if the current user wrote it: 404 if it does not exist, else 403."""
-    article = get_object_or_404(Article.objects.select_related("author"), pk=pk)
+    article = get_object_or_404(Article, pk=pk)
     if article.author_id != request.user.pk:
-        raise PermissionDenied(_("Only the author can change this article."))
+        raise PermissionDenied
     return article
 
 
@@ -39,14 +45,14 @@ def index(request):
         "title", "created_at", "author__username"
     )
     page = Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render_page(request, "articles/index.html", {"page": page}, fragment="content")
+    return render_page(request, "articles/index.html", {"page": page})
 
 
 @login_not_required
 @require_GET
 def detail(request, pk):
     article = get_object_or_404(Article.objects.select_related("author"), pk=pk)
-    return render_page(request, "articles/detail.html", {"article": article}, fragment="content")
+    return render_page(request, "articles/detail.html", {"article": article})
 
 
 @drafts.keeps_draft("title", "content")
@@ -59,7 +65,9 @@ def create(request):
         drafts.drop(request)
         messages.success(request, _("Your article has been published."))
         return redirect_to(request, article.get_absolute_url())
-    return render_form_page(request, "articles/form.html", {"form": form})
+    return render_form_page(
+        request, "articles/form.html", {"form": form}, form_partial="article-form"
+    )
 
 
 @drafts.keeps_draft("title", "content")
@@ -73,7 +81,8 @@ def update(request, pk):
         drafts.drop(request)
         messages.success(request, _("Your changes have been saved."))
         return redirect_to(request, article.get_absolute_url())
-    return render_form_page(request, "articles/form.html", {"form": form, "article": article})
+    context = {"form": form, "article": article}
+    return render_form_page(request, "articles/form.html", context, form_partial="article-form")
 
 
 @login_next("articles:detail")
@@ -82,6 +91,6 @@ def delete(request, pk):
     article = get_own_article(request, pk)
     article.delete()
     messages.success(request, _("“%(title)s” has been deleted.") % {"title": article.title})
-    if request.htmx.target == f"article-{pk}":
-        return render_oob(request)  # the row asked to be removed: it is swapped for nothing
+    if wants_fragment(request, target=f"article-{pk}"):
+        return render_out_of_band(request)  # the row asked to be removed: it goes
     return redirect_to(request, reverse("articles:index"))

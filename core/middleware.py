@@ -3,13 +3,12 @@ from django.contrib.auth.middleware import (
     LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
 )
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import resolve_url
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
 from core import drafts
+from core.htmx import redirect_to
 from core.redirects import local_path
 
 
@@ -38,15 +37,8 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         return response
 
     def handle_no_permission(self, request, view_func):
-        response = redirect_to_login(
-            self.next_for(request, view_func),
-            resolve_url(self.get_login_url(view_func)),
-            self.get_redirect_field_name(view_func),
-        )
-        if request.htmx:
-            response = HttpResponseClientRedirect(response.url)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+        login = redirect_to_login(self.next_for(request, view_func))  # LOGIN_URL?next=...
+        return redirect_to(request, login.url, reload=True)
 
     def next_for(self, request, view_func):
         if request.method in ("GET", "HEAD"):
@@ -55,11 +47,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if draft_fields and drafts.save(request, draft_fields):
             messages.info(request, _("Please log in again. What you wrote has been kept."))
             return request.path
-        came_from = (
-            request.headers.get("HX-Current-URL")
-            if request.htmx
-            else request.headers.get("Referer")
-        )
+        came_from = request.headers.get("HX-Current-URL") or request.headers.get("Referer")
         page = local_path(request, came_from)
         if page:
             return page

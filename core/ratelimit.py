@@ -65,12 +65,16 @@ def hit(name, identity):
     limit, window = settings.RATE_LIMITS[name]
     key = _key(name, identity, window)
     try:
-        cache.add(key, 0, timeout=window)
-        try:
-            hits = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
+        # The key names its window, so a count is never read after it; the timeout
+        # only frees the memory.
+        if cache.add(key, 1, timeout=window):
             hits = 1
+        else:
+            try:
+                hits = cache.incr(key)
+            except ValueError:  # it expired in between
+                cache.set(key, 1, timeout=window)
+                hits = 1
     except UNAVAILABLE as error:
         _unavailable(error)
         return False

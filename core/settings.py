@@ -138,6 +138,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.htmx.VaryOnHtmxMiddleware",
     # Ours: Django's deny-by-default LoginRequiredMiddleware, with a safe `next`
     # for POSTs and an HX-Redirect for HTMX requests.
     "core.middleware.LoginRequiredMiddleware",
@@ -189,7 +190,6 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = reverse_lazy("accounts:login")
 LOGIN_REDIRECT_URL = reverse_lazy("articles:index")
-LOGOUT_REDIRECT_URL = reverse_lazy("articles:index")
 
 # Argon2 is the hasher Django recommends; older hashes are upgraded at the next login.
 PASSWORD_HASHERS = [

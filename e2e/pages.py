@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Page, expect
 
 PASSWORD = "plum-harbour-lantern-42"
+NEW_PASSWORD = "quartz-meadow-violin-77"  # what a test changes PASSWORD to
 
 
 @dataclass
@@ -80,11 +81,18 @@ def log_out(page: Page):
 
 
 def write_article(page: Page, title, content):
+    """Publish an article through the form; return its address."""
     navbar(page).get_by_role("link", name="Write", exact=True).click()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Content").fill(content)
     page.get_by_role("button", name="Publish").click()
     expect(heading(page)).to_have_text(title)
+    return page.url
+
+
+def cookie(page: Page, name):
+    """The cookie called `name` in the page's browser context (a dict: value, expires...)."""
+    return next(c for c in page.context.cookies() if c["name"] == name)
 
 
 def accept_dialogs(page: Page):

@@ -15,7 +15,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-PASSWORD = "plum-harbour-lantern-42"
+from e2e import pages
+from e2e.pages import PASSWORD, heading, message, navbar
+
 BLOCKING_IMPACTS = ("serious", "critical")
 AXE_SCRIPT = Axe().axe_script  # axe-core itself, as shipped in the package
 
@@ -77,46 +79,6 @@ def assert_accessible(page: Page, js):
     return check
 
 
-def navbar(page: Page):
-    return page.get_by_role("navigation", name="Main")
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
-
-
-def sign_up(page: Page, username):
-    navbar(page).get_by_role("link", name="Sign up").click()
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password confirmation").fill(PASSWORD)
-    page.get_by_role("button", name="Sign up").click()
-    expect(navbar(page)).to_contain_text(f"Hello, {username}")
-
-
-def log_in(page: Page, username):
-    navbar(page).get_by_role("link", name="Log in").click()
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(navbar(page)).to_contain_text(f"Hello, {username}")
-
-
-def log_out(page: Page):
-    navbar(page).get_by_role("button", name="Log out").click()
-    expect(navbar(page).get_by_role("link", name="Log in")).to_be_visible()
-
-
-def write_article(page: Page, title):
-    """Publish an article through the form; return its address."""
-    navbar(page).get_by_role("link", name="Write").click()
-    page.get_by_label("Title").fill(title)
-    page.get_by_label("Content").fill("A first paragraph.\n\nA second one.")
-    page.get_by_role("button", name="Publish").click()
-    expect(heading(page)).to_have_text(title)
-    return page.url
-
-
 def delete_account(page: Page):
     """The suite may run against a shared deployment: leave no account behind."""
     navbar(page).get_by_role("link", name="Delete account").click()
@@ -166,7 +128,9 @@ def test_forms_showing_their_errors_are_accessible(page: Page, assert_accessible
     page.get_by_label("Username").fill(new_username())
     page.get_by_label("Password", exact=True).fill("not-the-password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("alert")).to_contain_text("Please enter a correct username")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The username or email and the password do not match"
+    )
     assert_accessible("login form refusing a wrong password")
 
     page.goto("/accounts/signup/")
@@ -182,13 +146,13 @@ def test_forms_showing_their_errors_are_accessible(page: Page, assert_accessible
 def test_pages_for_members_are_accessible(page: Page, new_context, assert_accessible, new_username):
     username = new_username()
     page.goto("/articles/")
-    sign_up(page, username)
-    expect(page.get_by_role("status").filter(has_text="Welcome")).to_be_visible()
+    pages.sign_up(page, username, PASSWORD)
+    expect(message(page, "Welcome")).to_be_visible()
     assert_accessible("article list right after signing up, with the welcome message")
     # A second session, so that the sessions page has one to sign out.
     elsewhere = new_context().new_page()
     elsewhere.goto("/articles/")
-    log_in(elsewhere, username)
+    pages.log_in(elsewhere, username, PASSWORD)
     elsewhere.context.close()
 
     navbar(page).get_by_role("link", name="Write").click()
@@ -236,19 +200,19 @@ def test_pages_for_members_are_accessible(page: Page, new_context, assert_access
 
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Delete my account").click()
-    expect(page.get_by_role("status").filter(has_text="deleted")).to_be_visible()
+    expect(message(page, "deleted")).to_be_visible()
     assert_accessible("article list after deleting the account")
 
 
 def test_navbar_after_logging_out_and_in_is_accessible(page: Page, assert_accessible, new_username):
     username = new_username()
     page.goto("/articles/")
-    sign_up(page, username)
+    pages.sign_up(page, username, PASSWORD)
 
-    log_out(page)
+    pages.log_out(page)
     assert_accessible("page after logging out (in place with JavaScript)")
 
-    log_in(page, username)
+    pages.log_in(page, username, PASSWORD)
     assert_accessible("page after logging in (in place with JavaScript)")
 
     delete_account(page)
@@ -257,18 +221,20 @@ def test_navbar_after_logging_out_and_in_is_accessible(page: Page, assert_access
 def test_forbidden_page_is_accessible(page: Page, assert_accessible, new_username):
     author = new_username("author")
     page.goto("/articles/")
-    sign_up(page, author)
-    article_url = write_article(page, f"Notes from {author}")
-    log_out(page)
+    pages.sign_up(page, author, PASSWORD)
+    article_url = pages.write_article(
+        page, f"Notes from {author}", "A first paragraph.\n\nA second one."
+    )
+    pages.log_out(page)
 
-    sign_up(page, new_username("reader"))
+    pages.sign_up(page, new_username("reader"), PASSWORD)
     page.goto(f"{article_url}update/")
     expect(heading(page)).to_have_text("Not allowed")
     assert_accessible("403 page")
 
     page.goto("/articles/")
     delete_account(page)
-    log_in(page, author)
+    pages.log_in(page, author, PASSWORD)
     delete_account(page)
 
 
@@ -281,7 +247,7 @@ def test_password_prompt_before_a_sensitive_change_is_accessible(
     request.getfixturevalue("settings").SUDO_MODE_TIMEOUT = -1
     username = new_username()
     page.goto("/articles/")
-    sign_up(page, username)
+    pages.sign_up(page, username, PASSWORD)
 
     navbar(page).get_by_role("link", name="Profile").click()
     page.get_by_label("Email").fill(f"{username}@example.com")
@@ -296,5 +262,5 @@ def test_password_prompt_before_a_sensitive_change_is_accessible(
 
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm and continue").click()
-    expect(page.get_by_role("status").filter(has_text="saved")).to_be_visible()
+    expect(message(page, "saved")).to_be_visible()
     # No need to delete the account: this runs only against the throwaway test database.

@@ -1,9 +1,7 @@
 from playwright.sync_api import Page, expect
 
 from e2e import pages
-from e2e.pages import PASSWORD, heading, message, navbar
-
-NEW_PASSWORD = "quartz-meadow-violin-77"
+from e2e.pages import NEW_PASSWORD, PASSWORD, heading, message, navbar
 
 
 def expect_signup_refused(page: Page, error):
@@ -39,7 +37,7 @@ def test_login_refuses_a_wrong_password_then_returns_to_the_page_asked_for(page:
     with pages.no_full_reload(page, js):
         pages.fill_login(page, user.username, "not-the-password")
         expect(page.get_by_role("alert")).to_contain_text(
-            "Please enter a correct username and password"
+            "The username or email and the password do not match an account"
         )
         pages.expect_logged_out(page)
 
@@ -107,7 +105,9 @@ def test_password_change_signs_out_the_other_sessions(logged_in_page: Page, js, 
     pages.expect_logged_out(elsewhere)
     navbar(elsewhere).get_by_role("link", name="Log in").click()
     pages.fill_login(elsewhere, user.username, PASSWORD)
-    expect(elsewhere.get_by_role("alert")).to_contain_text("Please enter a correct username")
+    expect(elsewhere.get_by_role("alert")).to_contain_text(
+        "The username or email and the password do not match"
+    )
     pages.fill_login(elsewhere, user.username, NEW_PASSWORD)
     pages.expect_logged_in(elsewhere, user.username)
 
@@ -119,7 +119,7 @@ def test_deleted_account_cannot_log_in(logged_in_page: Page, js, user):
         navbar(page).get_by_role("link", name="Delete account").click()
         page.get_by_label("Your password").fill("not-the-password")
         page.get_by_role("button", name="Delete my account").click()
-        expect(page.get_by_text("That is not your password. Nothing was deleted.")).to_be_visible()
+        expect(page.get_by_text("That is not your password. Nothing was changed.")).to_be_visible()
 
         page.get_by_label("Your password").fill(user.password)
         page.get_by_role("button", name="Delete my account").click()
@@ -130,5 +130,7 @@ def test_deleted_account_cannot_log_in(logged_in_page: Page, js, user):
 
         navbar(page).get_by_role("link", name="Log in").click()
         pages.fill_login(page, user.username, user.password)
-        expect(page.get_by_role("alert")).to_contain_text("Please enter a correct username")
+        expect(page.get_by_role("alert")).to_contain_text(
+            "The username or email and the password do not match"
+        )
         pages.expect_logged_out(page)

@@ -147,7 +147,7 @@ def test_other_user_can_neither_edit_nor_delete(logged_in_page: Page, make_user,
     expect(heading(page)).to_have_text("Not allowed")
 
     # The delete URL refuses too, even with a valid CSRF token (no page offers the button).
-    csrf_token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    csrf_token = pages.cookie(page, "csrftoken")["value"]
     response = page.request.post(
         f"{article_path}delete/",
         headers={"X-CSRFToken": csrf_token, "Referer": page.url},

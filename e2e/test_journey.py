@@ -49,6 +49,6 @@ def test_member_signs_up_writes_edits_and_deletes_account(
         navbar(page).get_by_role("link", name="Log in").click()
         pages.fill_login(page, username, PASSWORD)
         expect(page.get_by_role("alert")).to_contain_text(
-            "Please enter a correct username and password"
+            "The username or email and the password do not match an account"
         )
         pages.expect_logged_out(page)

@@ -14,6 +14,7 @@ from django_htmx.middleware import HtmxDetails
 from playwright.sync_api import Page, expect
 
 from core.views import server_error
+from e2e.pages import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("js_only")
 
@@ -43,8 +44,8 @@ def the_apps_answer_while_its_database_is_down():
 def start_signing_up(page: Page):
     page.goto("/accounts/signup/")
     page.get_by_label("Username").fill(TYPED)
-    page.get_by_label("Password", exact=True).fill("plum-harbour-lantern-42")
-    page.get_by_label("Password confirmation").fill("plum-harbour-lantern-42")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
 
 
 def expected_problems(page: Page, browser_problems, *fragments):

@@ -1,5 +1,5 @@
+import json
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,11 +10,12 @@ from django.core import mail
 from django.test import Client
 
 from accounts.tests.factories import PASSWORD, later, make_user
+from core.tests.helpers import HX
+from e2e.smtp import Inbox, body, start_server
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-HX = {"HX-Request": "true"}
 NEW = "a-new-Passphrase-77"
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -41,10 +42,12 @@ def mailers_with(**env):
     return result.stdout
 
 
+@pytest.mark.slow
 def test_mail_goes_to_the_console_without_email_host():
     assert "console.EmailBackend" in mailers_with()
 
 
+@pytest.mark.slow
 def test_mail_goes_over_smtp_with_email_host():
     out = mailers_with(
         EMAIL_HOST="mail.example.org",
@@ -132,9 +135,8 @@ def test_reset_answers_the_same_for_known_and_unknown_emails(client):
 
 def test_reset_answers_htmx_in_place(client):
     response = request_reset(client, "nobody@example.org", headers=HX)
-    assert (
-        response["HX-Location"] == '{"path": "/accounts/password/reset/sent/", "target": "#main"}'
-    )
+    location = json.loads(response["HX-Location"])
+    assert location == {"path": "/accounts/password/reset/sent/", "target": "#main"}
 
 
 def set_new_password(client, link, password=NEW):
@@ -209,39 +211,20 @@ def test_reset_with_mismatched_passwords_is_refused(client):
     assert user.check_password(PASSWORD)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_reset_email_is_delivered_over_real_smtp(client, settings):
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Sink
-
-    class Inbox(Sink):
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append(envelope)
-            return "250 OK"
-
     inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    controller = start_server(inbox)
     try:
         settings.MAILERS = {
             "default": {
                 "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+                "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
             }
         }
         make_user(email="ada@example.org")
         request_reset(client, "ada@example.org")
+        message = inbox.wait_for_message("ada@example.org")
     finally:
         controller.stop()
     assert len(inbox.messages) == 1
-    assert inbox.messages[0].rcpt_tos == ["ada@example.org"]
-    assert b"/accounts/password/reset/" in inbox.messages[0].content
+    assert "/accounts/password/reset/" in body(message)

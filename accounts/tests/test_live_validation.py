@@ -1,5 +1,7 @@
 """Signup checks each field as the user leaves it (htmx posts the form with HX-Trigger-Name)."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -24,7 +26,8 @@ def test_taken_username_is_reported(client):
 
 def test_free_username_is_confirmed(client):
     response = check(client, "username", username="free-name")
-    assert b"This username is available." in response.content
+    confirmation = re.search(r'class="valid-feedback[^"]*">(.*?)</div>', response.text)[1]
+    assert confirmation == "This username is available."
 
 
 def test_invalid_username_is_reported(client):
@@ -68,3 +71,30 @@ def test_signup_fields_carry_the_live_check(client):
     content = client.get("/accounts/signup/").content.decode()
     assert 'hx-target="#id_username_feedback"' in content
     assert 'hx-trigger="change"' in content
+
+
+@pytest.mark.parametrize("field", ["password1", "password2"])
+def test_a_password_check_asks_nothing_of_the_database(client, django_assert_num_queries, field):
+    data = {"username": "ada", "password1": "123", "password2": "1234"}
+    with django_assert_num_queries(0):
+        response = check(client, field, **data)
+    assert b"invalid-feedback" in response.content
+
+
+@pytest.mark.parametrize(
+    ("field", "data"),
+    [
+        ("email", {"username": "free-name", "email": "ada@example.org"}),
+        ("password1", {"username": "free-name", "password1": "a-long-Passphrase-42"}),
+    ],
+)
+def test_only_a_free_username_is_confirmed_as_available(client, field, data):
+    response = check(client, field, **data)
+    assert b"invalid-feedback" not in response.content
+    assert b"available" not in response.content
+    assert b"valid-feedback" not in response.content
+
+
+def test_a_username_left_empty_is_neither_refused_nor_confirmed(client):
+    response = check(client, "username", username="")
+    assert b"available" not in response.content

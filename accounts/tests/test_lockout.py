@@ -8,10 +8,9 @@ from django.test import Client, RequestFactory
 
 from accounts.backends import lockout_key
 from accounts.tests.factories import PASSWORD, later, make_user
+from core.tests.helpers import HX, texts_of
 
 pytestmark = pytest.mark.django_db
-
-HX = {"HX-Request": "true"}
 
 
 def attempt(client, username, password="wrong-password", **kwargs):
@@ -36,7 +35,10 @@ def test_five_failures_lock_the_account_for_that_client_with_429():
     client = lock("ada")
     response = attempt(client, "ada", PASSWORD)
     assert response.status_code == 429
-    assert b"Too many failed attempts for this account" in response.content
+    assert texts_of(response.text, "alert") == [
+        "Too many failed attempts for this account. It is locked on this device for "
+        "15 minutes. You can still reset your password."
+    ]
     assert SESSION_KEY not in client.session
     assert user.sessions.count() == 0
 
@@ -98,7 +100,9 @@ def test_many_usernames_from_one_ip_are_throttled(settings):
         assert attempt(client, f"guess{i}").status_code == 422
     response = attempt(client, "real", PASSWORD)
     assert response.status_code == 429
-    assert b"Too many failed logins from your network" in response.content
+    assert texts_of(response.text, "alert") == [
+        "Too many failed logins from your network. Please try again later."
+    ]
     assert attempt(client_from("198.51.100.1"), "real", PASSWORD).status_code == 302
 
 
@@ -111,7 +115,9 @@ def test_signup_is_rate_limited_per_ip(settings):
     data = {"username": "third", "password1": good, "password2": good}
     response = client_from("203.0.113.9").post("/accounts/signup/", data)
     assert response.status_code == 429
-    assert b"Too many sign-ups" in response.content
+    assert texts_of(response.text, "alert") == [
+        "Too many sign-ups from your network. Please try again in an hour."
+    ]
     assert client_from("198.51.100.3").post("/accounts/signup/", data).status_code == 302
 
 
@@ -125,6 +131,10 @@ def test_password_reset_is_rate_limited_per_email(settings):
         )
     response = client.post("/accounts/password/reset/", {"email": "ADA@example.org"})
     assert response.status_code == 429
+    assert texts_of(response.text, "alert") == [
+        "Too many reset requests. Please try again in an hour."
+    ]
+    assert 'action="/accounts/password/reset/"' in response.text  # the form, to try later
     assert len(mail.outbox) == 3
 
 

@@ -5,20 +5,17 @@ saves. The loser must see the ordinary form error, never a server error.
 
 The first tests lose the race deterministically: the rival row is inserted after the
 form was validated and just before it saves, so the database's unique constraint
-refuses the form's row. The last
-ones race for real, with simultaneous requests to a live server on PostgreSQL, whose
-threads each hold their own connection.
+refuses the form's row. The last ones race for real, with simultaneous requests to a
+live server on PostgreSQL, whose threads each hold their own connection.
 """
-
-import sys
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD, make_user
-from core.forms import save_or_report_conflict
+from core.submissions import save_or_report_conflict
+from core.tests.helpers import RivalCommitsFirst
 from core.tests.servers import Visitor, all_at_once
 
 User = get_user_model()
@@ -26,51 +23,21 @@ TAKEN = "A user with that username already exists."
 EMAIL_TAKEN = "An account with this email address already exists."
 
 
-def _saving(frame):
-    # Validation also opens savepoints (checking a conditional constraint): only the
-    # one opened by the save counts.
-    while frame is not None:
-        if frame.f_code is save_or_report_conflict.__code__:
-            return True
-        frame = frame.f_back
-    return False
-
-
 def signup_data(username, email=""):
     return {"username": username, "email": email, "password1": PASSWORD, "password2": PASSWORD}
 
 
-class RivalSavesFirst:
-    """While active, another account (`rival`: User fields) is created the moment the
-    form's save opens its transaction (core.forms.save_or_report_conflict), after the
-    form was validated: as if a simultaneous request had taken the name in between.
-
-    The rival is created before that savepoint, so rolling back the refused save does
-    not remove it, just as the winner's row stays when the loser's INSERT fails.
-    """
-
-    def __init__(self, **rival):
-        self.rival, self.done = rival, False
-
-    def __call__(self, execute, sql, params, many, context):
-        if not self.done and sql.startswith("SAVEPOINT") and _saving(sys._getframe()):
-            self.done = True
-            User.objects.create_user(password=PASSWORD, **self.rival)
-        return execute(sql, params, many, context)
-
-    def __enter__(self):
-        self._wrapper = connection.execute_wrapper(self)
-        self._wrapper.__enter__()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._wrapper.__exit__(*exc_info)
+def rival_saves_first(**rival):
+    """A rival account (`rival`: User fields) is created just before the form saves."""
+    return RivalCommitsFirst(
+        save_or_report_conflict, lambda: User.objects.create_user(password=PASSWORD, **rival)
+    )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("rival_name", ["alice", "ALICE"])
 def test_signup_that_loses_the_race_for_its_username_gets_the_form_error(client, rival_name):
-    with RivalSavesFirst(username=rival_name) as rival:
+    with rival_saves_first(username=rival_name) as rival:
         response = client.post(reverse("accounts:signup"), signup_data("alice"))
 
     assert rival.done
@@ -82,7 +49,7 @@ def test_signup_that_loses_the_race_for_its_username_gets_the_form_error(client,
 
 @pytest.mark.django_db
 def test_signup_that_loses_the_race_for_its_email_gets_the_form_error(client):
-    with RivalSavesFirst(username="bob", email="Shared@Example.org") as rival:
+    with rival_saves_first(username="bob", email="Shared@Example.org") as rival:
         response = client.post(
             reverse("accounts:signup"), signup_data("alice", "shared@example.org")
         )
@@ -97,7 +64,7 @@ def test_signup_that_loses_the_race_for_its_email_gets_the_form_error(client):
 def test_profile_update_that_loses_the_race_for_an_email_gets_the_form_error(client):
     user = make_user("alice")
     client.force_login(user)
-    with RivalSavesFirst(username="bob", email="new@example.org") as rival:
+    with rival_saves_first(username="bob", email="new@example.org") as rival:
         response = client.post(reverse("accounts:update"), {"email": "NEW@example.org"})
 
     assert rival.done

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import UserSession
 from accounts.tests.factories import PASSWORD, later, make_user
+from core.tests.helpers import HX
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HX-Request": "true"}
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0"
 SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
@@ -198,6 +198,15 @@ def test_cannot_sign_out_someone_elses_session():
     assert is_logged_in(theirs)
 
 
+def test_signing_out_this_session_from_the_sessions_page_is_refused():
+    user = make_user()
+    here, _ = log_in(user)
+    this = UserSession.objects.get(session_key=here.session.session_key)
+    response = here.post(f"/accounts/sessions/{this.public_id}/sign-out/")
+    assert response.status_code == 404  # Log out is the way to end this one
+    assert is_logged_in(here)
+
+
 def test_signing_out_by_get_is_refused():
     here, _ = log_in(make_user())
     assert here.get("/accounts/sessions/sign-out-others/").status_code == 405
@@ -231,20 +240,43 @@ def test_sensitive_action_after_ten_minutes_asks_for_the_password_first():
         assert b"Confirm your password" in prompt.content
         assert is_logged_in(there)
 
-        wrong = here.post("/accounts/sessions/sign-out-others/", {"sudo_password": "nope"})
+        wrong = here.post("/accounts/sessions/sign-out-others/", {"sudo-password": "nope"})
         assert wrong.status_code == 422
         assert is_logged_in(there)
 
-        right = here.post("/accounts/sessions/sign-out-others/", {"sudo_password": PASSWORD})
+        right = here.post("/accounts/sessions/sign-out-others/", {"sudo-password": PASSWORD})
         assert right.status_code == 302
         assert not is_logged_in(there)
+
+
+def test_the_sudo_prompt_never_puts_the_password_back_into_the_page():
+    user = make_user(email="old@example.org")
+    here, _ = log_in(user)
+    typed = "a-Wrong-guess-9876"
+    data = {"email": "new@example.org", "sudo-password": typed}
+    with later(minutes=11):
+        for headers in ({}, HX):
+            response = here.post("/accounts/update/", data, headers=headers)
+            assert response.status_code == 422
+            assert "That is not your password." in response.text
+            assert typed not in response.text  # neither in the field nor in a hidden one
+            assert 'name="email" value="new@example.org"' in response.text
+
+
+def test_the_sudo_prompt_posts_back_to_the_action_it_interrupted():
+    here, _ = log_in(make_user())
+    with later(minutes=11):
+        for headers in ({}, HX):
+            prompt = here.post("/accounts/sessions/sign-out-others/", headers=headers)
+            assert 'action="/accounts/sessions/sign-out-others/"' in prompt.text
+            assert 'hx-post="/accounts/sessions/sign-out-others/"' in prompt.text
 
 
 def test_sudo_mode_lasts_ten_minutes_after_confirming():
     user = make_user()
     here, _ = log_in(user)
     with later(minutes=11):
-        here.post("/accounts/sessions/sign-out-others/", {"sudo_password": PASSWORD})
+        here.post("/accounts/sessions/sign-out-others/", {"sudo-password": PASSWORD})
     with later(minutes=20):
         response = here.post("/accounts/sessions/sign-out-others/")
         assert response.status_code == 302
@@ -260,7 +292,7 @@ def test_email_change_needs_sudo_and_keeps_what_was_typed():
         assert 'name="email" value="new@example.org"' in content
         user.refresh_from_db()
         assert user.email == "old@example.org"
-        here.post("/accounts/update/", {**data, "sudo_password": PASSWORD})
+        here.post("/accounts/update/", {**data, "sudo-password": PASSWORD})
     user.refresh_from_db()
     assert (user.email, user.first_name) == ("new@example.org", "Ada")
 
@@ -282,4 +314,4 @@ def test_htmx_sudo_prompt_takes_the_place_of_the_content():
     assert response["HX-Retarget"] == "#main"
     assert response["HX-Reswap"] == "innerHTML"
     assert b"<html" not in response.content
-    assert b'name="sudo_password"' in response.content
+    assert b'name="sudo-password"' in response.content

@@ -1,24 +1,18 @@
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import UserSession
 from accounts.tests.factories import PASSWORD, make_user
 from articles.models import Article
 from articles.tests.factories import make_article
+from core.tests.helpers import logged_in_client
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 UNSAFE_NEXT = ["//example.com", "https://example.com", "javascript:alert(1)", "\\\\example.com"]
 INDEX = "/articles/"
-
-
-def logged_in_client(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def signup_data(**extra):
@@ -134,7 +128,7 @@ def test_login_with_a_wrong_password_is_refused(client):
         reverse("accounts:login"), {"username": user.username, "password": "nope"}
     )
     assert response.status_code == 422
-    assert b"Please enter a correct username and password" in response.content
+    assert b"The username or email and the password do not match an account" in response.content
     assert SESSION_KEY not in client.session
 
 
@@ -309,7 +303,7 @@ def test_delete_with_a_wrong_password_deletes_nothing():
     make_article(author=user)
     response = logged_in_client(user).post(reverse("accounts:delete"), {"password": "wrong"})
     assert response.status_code == 422
-    assert b"That is not your password. Nothing was deleted." in response.content
+    assert b"That is not your password. Nothing was changed." in response.content
     assert User.objects.filter(pk=user.pk).exists()
     assert Article.objects.count() == 1
 

@@ -3,15 +3,13 @@
 import re
 
 import pytest
-from django.test import Client
 
-from accounts.tests.factories import PASSWORD, make_user
+from accounts.tests.factories import PASSWORD, later, make_user
 from articles.models import Article
 from articles.tests.factories import make_article
+from core.tests.helpers import HX, messages_of
 
 pytestmark = pytest.mark.django_db
-
-HX = {"HX-Request": "true"}
 
 
 def owner_token(client, url):
@@ -107,61 +105,68 @@ def test_edit_draft_is_restored_for_the_author(client):
     assert article.title == "Before"
 
 
-# Double submission
-
-
-def test_a_double_submission_publishes_one_article():
+def test_the_writer_is_told_the_draft_was_kept_and_then_restored(client):
     user = make_user()
-    client = Client()
     client.force_login(user)
+    token = owner_token(client, "/articles/create/")
+    expire_session(client)
+    client.post("/articles/create/", {"title": "D", "content": "C", "draft_owner": token})
+    login_page = client.get("/accounts/login/?next=/articles/create/")
+    assert messages_of(login_page.text) == ["Please log in again. What you wrote has been kept."]
+    log_in(client, user)
+    form = client.get("/articles/create/")
+    assert messages_of(form.text)[-1] == "Your unsaved draft has been restored."
+
+
+def test_a_post_without_a_valid_owner_token_is_not_said_to_be_kept(client):
+    data = {"title": "Anon", "content": "X", "draft_owner": "forged"}
+    client.post("/articles/create/", data, headers={"Referer": "http://testserver/articles/"})
+    login_page = client.get("/accounts/login/")
+    assert "What you wrote has been kept" not in login_page.text
+
+
+def test_an_owner_token_older_than_a_month_keeps_no_draft(client):
+    user = make_user()
+    client.force_login(user)
+    token = owner_token(client, "/articles/create/")
+    expire_session(client)
+    with later(days=31):
+        client.post("/articles/create/", {"title": "Old", "content": "C", "draft_owner": token})
+        assert "drafts" not in client.session
+
+
+def test_drafts_of_two_forms_are_both_kept(client):
+    article = make_article(title="Before")
+    edit_url = f"/articles/{article.pk}/update/"
+    client.force_login(article.author)
+    new_token, edit_token = owner_token(client, "/articles/create/"), owner_token(client, edit_url)
+    expire_session(client)
+    client.post("/articles/create/", {"title": "New", "content": "C", "draft_owner": new_token})
+    client.post(edit_url, {"title": "After", "content": "C", "draft_owner": edit_token})
+    log_in(client, article.author)
+    assert client.get("/articles/create/").context["form"]["title"].value() == "New"
+    assert client.get(edit_url).context["form"]["title"].value() == "After"
+
+
+def test_a_draft_missing_a_field_restores_it_empty(client):
+    user = make_user()
+    client.force_login(user)
+    token = owner_token(client, "/articles/create/")
+    expire_session(client)
+    client.post("/articles/create/", {"title": "Only a title", "draft_owner": token})
+    log_in(client, user)
     form = client.get("/articles/create/").context["form"]
-    key = str(form["submission_key"].value())
-    data = {"title": "Once", "content": "C", "submission_key": key}
-    first = client.post("/articles/create/", data)
-    second = client.post("/articles/create/", data)
-    assert Article.objects.count() == 1
-    assert first.url == second.url == Article.objects.get().get_absolute_url()
+    assert (form["title"].value(), form["content"].value()) == ("Only a title", "")
 
 
-def test_each_new_form_gets_a_new_submission_key():
-    client = Client()
-    client.force_login(make_user())
-    keys = {str(client.get("/articles/create/").context["form"]["submission_key"].value())}
-    keys.add(str(client.get("/articles/create/").context["form"]["submission_key"].value()))
-    assert len(keys) == 2
-
-
-# Delete in place
-
-
-def test_htmx_delete_from_the_list_removes_only_the_row():
-    article = make_article(title="Going")
-    client = Client()
-    client.force_login(article.author)
-    headers = {**HX, "HX-Target": f"article-{article.pk}"}
-    response = client.post(f"/articles/{article.pk}/delete/", headers=headers)
-    content = response.content.decode()
-    assert response.status_code == 200
-    assert f'id="article-{article.pk}"' not in content
-    assert content.lstrip().startswith('<nav id="navbar"')  # nothing but the out-of-band parts
-    assert "“Going” has been deleted." in content
-    assert 'hx-swap-oob="innerHTML"' in content
-    assert not Article.objects.exists()
-
-
-def test_htmx_delete_from_the_article_page_goes_to_the_list():
-    article = make_article()
-    client = Client()
-    client.force_login(article.author)
-    response = client.post(f"/articles/{article.pk}/delete/", headers=HX)
-    assert response["HX-Location"] == '{"path": "/articles/", "target": "#main"}'
-
-
-def test_list_rows_carry_an_in_place_delete_with_confirmation_for_the_author():
-    article = make_article()
-    client = Client()
-    client.force_login(article.author)
-    content = client.get("/articles/").content.decode()
-    assert f'id="article-{article.pk}"' in content
-    assert 'hx-target="closest li"' in content
-    assert "hx-confirm=" in content
+def test_a_submitted_form_is_never_overwritten_by_the_draft(client):
+    user = make_user()
+    client.force_login(user)
+    token = owner_token(client, "/articles/create/")
+    expire_session(client)
+    client.post("/articles/create/", {"title": "Draft", "content": "C", "draft_owner": token})
+    log_in(client, user)
+    response = client.post("/articles/create/", {"title": "Typed now", "content": ""})
+    assert response.status_code == 422
+    assert response.context["form"]["title"].value() == "Typed now"
+    assert "restored" not in " ".join(messages_of(response.text))

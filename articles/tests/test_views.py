@@ -1,21 +1,15 @@
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD, make_user
 from articles.models import Article
 from articles.tests.factories import make_article
+from core.tests.helpers import logged_in_client
 
 pytestmark = pytest.mark.django_db
 
 INDEX = "/articles/"
-
-
-def logged_in_client(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # Public pages
@@ -251,3 +245,17 @@ def test_anonymous_post_ignores_an_off_site_referer(client):
     response = client.post(url, headers={"Referer": "https://example.com/articles/"})
     assert response.url == f"/accounts/login/?next=/articles/{article.pk}/"
     assert SESSION_KEY not in client.session
+
+
+def test_an_author_of_several_articles_edits_and_deletes_exactly_the_one_asked_for():
+    author = make_user()
+    first, second = make_article(author=author), make_article(author=author, title="Second")
+    client = logged_in_client(author)
+    response = client.post(f"/articles/{second.pk}/update/", {"title": "Edited", "content": "C"})
+    assert response.url == second.get_absolute_url()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.title == "Edited"
+    assert first.title != "Edited"
+    client.post(f"/articles/{first.pk}/delete/")
+    assert list(Article.objects.all()) == [second]

@@ -9,7 +9,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -17,15 +16,11 @@ from pathlib import Path
 
 import requests
 
+from accounts.tests.factories import PASSWORD
+from e2e.smtp import free_port
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 SECRET_KEY = "tests-only-secret-key-" + "k" * 40
-PASSWORD = "correct-horse-battery-staple"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_environment(**overrides):

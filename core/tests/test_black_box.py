@@ -127,6 +127,7 @@ def odd_next_values(count=300):
     return random.Random(8).sample(values, count)
 
 
+@pytest.mark.slow
 def test_no_odd_next_ever_errs_or_leaves_the_site(site):
     member = logged_in(site)
     stranger = Visitor()

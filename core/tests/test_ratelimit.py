@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, make_user
 from core import ratelimit
-from core.tests.servers import free_port
+from e2e.smtp import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +83,10 @@ def test_an_unreachable_cache_is_logged_once_per_interval(unreachable_redis, cap
             assert not ratelimit.hit("login-ip", "203.0.113.1")
             assert not ratelimit.reached("login-ip", "203.0.113.1")
     assert len(caplog.records) == 1
-    assert "Rate limits are off" in caplog.records[0].getMessage()
-    assert "ConnectionError" in caplog.records[0].getMessage()
+    message = caplog.records[0].getMessage()
+    assert message.startswith("Rate limits are off: the cache cannot be reached (ConnectionError: ")
+    assert "Connection refused" in message
+    assert message.endswith("). Requests are let through; the account lockout still applies.")
 
     with at(2 * ratelimit.WARNING_INTERVAL):
         ratelimit.hit("login-ip", "203.0.113.1")
@@ -102,3 +104,13 @@ def test_limits_apply_again_once_the_cache_answers(settings):
     with at(ratelimit.RETRY_AFTER + 1):
         assert [ratelimit.hit("probe", "x") for _ in range(3)] == [False, False, True]
         assert ratelimit.reached("probe", "x")
+
+
+def test_the_outage_is_logged_again_once_a_whole_interval_has_passed(unreachable_redis, caplog):
+    caplog.set_level(logging.WARNING, logger="core.ratelimit")
+    with at(0):
+        ratelimit.hit("login-ip", "203.0.113.1")
+    assert len(caplog.records) == 1
+    with at(ratelimit.WARNING_INTERVAL):
+        ratelimit.hit("login-ip", "203.0.113.1")
+    assert len(caplog.records) == 2

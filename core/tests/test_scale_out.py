@@ -25,8 +25,9 @@ import pytest
 import redis
 import requests
 
+from accounts.tests.factories import PASSWORD
 from core import ratelimit
-from core.tests.servers import PASSWORD, Server, Visitor, all_at_once
+from core.tests.servers import Server, Visitor, all_at_once
 from e2e.smtp import Inbox, start_server
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.redis]

@@ -16,6 +16,7 @@ import pytest
 from core.tests.servers import BASE_DIR
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+pytestmark = pytest.mark.slow
 
 
 def manage(*args, env=None, background=False):

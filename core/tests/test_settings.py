@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+# Each test starts manage.py with its own environment.
+pytestmark = pytest.mark.slow
 
 
 PRODUCTION = {

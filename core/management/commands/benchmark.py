@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import override_settings
+from django.urls import reverse
 
 from articles.models import Article
 
@@ -40,15 +41,16 @@ class Command(BaseCommand):
         anonymous, member = Client(), Client()
         member.force_login(author)
         hx = {"HX-Request": "true"}
+        index = reverse("articles:index")
         pages = [
-            ("article list", anonymous, "/articles/", {}),
-            ("article list, page 50", anonymous, "/articles/?page=50", {}),
-            ("article list, htmx fragment", anonymous, "/articles/", hx),
+            ("article list", anonymous, index, {}),
+            ("article list, page 50", anonymous, f"{index}?page=50", {}),
+            ("article list, htmx fragment", anonymous, index, hx),
             ("article detail", anonymous, article.get_absolute_url(), {}),
-            ("login page", anonymous, "/accounts/login/", {}),
-            ("article list, logged in", member, "/articles/", {}),
-            ("write form, logged in", member, "/articles/create/", {}),
-            ("sessions page, logged in", member, "/accounts/sessions/", {}),
+            ("login page", anonymous, reverse("accounts:login"), {}),
+            ("article list, logged in", member, index, {}),
+            ("write form, logged in", member, reverse("articles:create"), {}),
+            ("sessions page, logged in", member, reverse("accounts:sessions"), {}),
         ]
         self.stdout.write(
             f"{options['requests']} requests per page, {Article.objects.count()} articles"

@@ -1,4 +1,7 @@
+"""What a form was sent, and saving it without losing a race."""
+
 from django.db import IntegrityError, transaction
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext as _
 
 
@@ -23,3 +26,10 @@ def save_or_report_conflict(form):
         if not form.errors:  # the other row is gone again: nothing to point at
             form.add_error(None, _("Something changed while you were saving. Please try again."))
         return None
+
+
+def refuse(form, message):
+    """Refuse a submission without looking at it (too many attempts): `message` becomes
+    the form's only error, whatever its fields hold."""
+    form.cleaned_data, form._errors = {}, ErrorDict()
+    form.add_error(None, message)

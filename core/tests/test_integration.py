@@ -1,4 +1,5 @@
-"""Full page or fragment: every page in both modes, and the in-place auth changes."""
+"""Every page of every app as a browser and as htmx gets it: full page or fragment, and the
+in-place changes of the login state."""
 
 import json
 import re
@@ -10,17 +11,11 @@ from django.test import Client
 
 from accounts.tests.factories import PASSWORD, make_user
 from articles.tests.factories import make_article
+from core.tests.helpers import HX, logged_in_client
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HX-Request": "true"}
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-
-def logged_in_client(user, **kwargs):
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 def page_urls(article):
@@ -199,7 +194,7 @@ def test_wrong_login_answers_in_place_with_the_error(client):
     response = client.post("/accounts/login/", {"username": "ada", "password": "x"}, headers=HX)
     assert response.status_code == 422
     assert b'role="alert"' in response.content
-    assert b"Please enter a correct username and password" in response.content
+    assert b"The username or email and the password do not match an account" in response.content
 
 
 # Login required for HTMX
@@ -241,8 +236,11 @@ def test_htmx_refusal_answers_with_a_message_for_the_flash_area():
     client = logged_in_client(make_user())
     response = client.post(f"/articles/{article.pk}/delete/", headers=HX)
     assert response.status_code == 403
-    assert response.content.decode().strip().startswith('<div class="alert alert-danger')
-    assert b"You are not allowed to do that." in response.content
+    # Only the message, an alert for the messages area: no page around it.
+    assert response.content.decode().strip().startswith("<div")
+    assert 'role="alert"' in response.text
+    assert "<html" not in response.text
+    assert "You are not allowed to do that." in response.text
 
 
 def test_full_page_refusal_is_a_page():

@@ -1,0 +1,133 @@
+"""The session's clocks and device (accounts/activity.py), at their exact limits."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from accounts import activity
+from accounts.models import UserSession
+from accounts.tests.factories import PASSWORD, later, make_user
+
+pytestmark = pytest.mark.django_db
+
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0"
+
+
+def log_in(remember=False, **client_kwargs):
+    user = make_user()
+    client = Client(**client_kwargs)
+    data = {"username": user.username, "password": PASSWORD}
+    if remember:
+        data["remember_me"] = "on"
+    assert client.post("/accounts/login/", data).status_code == 302
+    return client
+
+
+def is_logged_in(client):
+    return client.get("/accounts/update/").status_code == 200
+
+
+def row(client):
+    return UserSession.objects.get(session_key=client.session.session_key)
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "described"),
+    [
+        (FIREFOX, "Firefox on Windows"),
+        ("curl/8.5.0", "curl"),  # a browser, no system
+        ("Mozilla/5.0 (X11; Linux x86_64)", "Linux"),  # a system, no browser
+        ("SomethingUnknown/1.0 " + "x" * 80, ("SomethingUnknown/1.0 " + "x" * 80)[:60]),
+        ("", ""),
+    ],
+)
+def test_a_device_is_described_as_well_as_it_can_be_told(user_agent, described):
+    assert activity.describe_user_agent(user_agent) == described
+
+
+def test_the_device_is_recorded_at_login_and_kept_to_the_column_length():
+    long_agent = FIREFOX + " " + "x" * 400
+    client = log_in(HTTP_USER_AGENT=long_agent, REMOTE_ADDR="203.0.113.5")
+    assert row(client).user_agent == long_agent[: activity.USER_AGENT_LENGTH]
+    assert row(client).ip_address == "203.0.113.5"
+
+
+def test_a_browser_that_sends_no_user_agent_is_recorded_as_unknown():
+    client = log_in()
+    assert row(client).user_agent == ""
+
+
+def test_the_device_is_updated_with_activity():
+    client = log_in(HTTP_USER_AGENT="curl/8.5.0", REMOTE_ADDR="203.0.113.5")
+    with later(minutes=5):
+        client.get("/articles/", HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="198.51.100.9")
+    assert (row(client).user_agent, row(client).ip_address) == (FIREFOX, "198.51.100.9")
+
+
+def test_activity_is_noted_once_the_resolution_has_passed_not_before():
+    client = log_in(HTTP_USER_AGENT="curl/8.5.0")
+    resolution = settings.SESSION_ACTIVITY_RESOLUTION
+    with later(seconds=resolution - 1):
+        client.get("/articles/", HTTP_USER_AGENT=FIREFOX)
+        assert row(client).user_agent == "curl/8.5.0"
+    with later(seconds=resolution):
+        client.get("/articles/", HTTP_USER_AGENT=FIREFOX)
+        assert row(client).user_agent == FIREFOX
+
+
+def test_the_idle_timeout_ends_a_session_just_after_its_limit():
+    client = log_in()
+    with later(seconds=settings.SESSION_IDLE_TIMEOUT):
+        assert is_logged_in(client)
+    with later(seconds=2 * settings.SESSION_IDLE_TIMEOUT + 1):
+        assert not is_logged_in(client)
+
+
+def signed_in_ago(client, seconds):
+    """Make the session's login `seconds` old (it stays active: its last use is now)."""
+    session = client.session
+    session[activity.AUTH_TIME] = activity.now() - seconds
+    session.save()
+
+
+def test_the_absolute_timeout_ends_a_session_just_after_its_limit():
+    client = log_in()
+    signed_in_ago(client, settings.SESSION_ABSOLUTE_TIMEOUT)
+    assert is_logged_in(client)
+    signed_in_ago(client, settings.SESSION_ABSOLUTE_TIMEOUT + 1)
+    assert not is_logged_in(client)
+
+
+def test_a_remembered_session_is_renewed_but_never_past_its_absolute_end():
+    client = log_in(remember=True)
+    with later(days=10):
+        response = client.get("/articles/")
+    assert response.cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
+    with later(days=20):  # 10 days left of the 30: the renewal stops there
+        response = client.get("/articles/")
+    assert response.cookies["sessionid"]["max-age"] == 10 * 24 * 60 * 60
+
+
+def test_remember_me_makes_the_cookie_outlive_the_browser():
+    assert log_in(remember=True).cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
+    assert log_in().cookies["sessionid"]["max-age"] == ""
+
+
+def test_sudo_mode_lasts_exactly_its_timeout():
+    client = log_in()
+    with later(seconds=settings.SUDO_MODE_TIMEOUT):
+        assert client.post("/accounts/sessions/sign-out-others/").status_code == 302
+    with later(seconds=settings.SUDO_MODE_TIMEOUT + 1):
+        prompt = client.post("/accounts/sessions/sign-out-others/")
+        assert "Confirm your password" in prompt.text
+
+
+def test_a_session_signed_in_before_the_clocks_were_recorded_keeps_working():
+    client = log_in()
+    session = client.session
+    for key in (activity.AUTH_TIME, activity.LAST_ACTIVITY, activity.REAUTH_TIME):
+        del session[key]
+    session.save()
+    assert is_logged_in(client)
+    # Without a time of entering the password, sensitive actions ask for it.
+    assert "Confirm your password" in client.post("/accounts/sessions/sign-out-others/").text
