@@ -31,7 +31,7 @@ scan:
 	scripts/scan.sh
 
 # Mutation testing of the app's code against the unit tests (scripts/mutation.sh): prints
-# the score and the surviving mutants. Not part of `make test`: it takes about 40 minutes.
+# the score and the surviving mutants. Not part of `make test`: it takes about 25 minutes.
 mutation:
 	scripts/mutation.sh
 

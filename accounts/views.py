@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -45,12 +47,10 @@ def refuse_too_many(request, template_name, form_partial, form, message):
     )
 
 
-def render_field_feedback(request, form, name):
+def render_field_feedback(form, name):
     errors = form.live_errors(name)
-    confirmation = ""
-    if not errors and name == "username" and form.data.get("username"):
-        confirmation = _("This username is available.")
-    context = {"field": form[name], "errors": errors, "confirmation": confirmation}
+    available = not errors and name == "username" and bool(form.data.get("username"))
+    context = {"field": form[name], "errors": errors, "available": available}
     return HttpResponse(render_to_string("partials/field_feedback.html", context))
 
 
@@ -64,7 +64,7 @@ def signup(request):
     form = SignupForm(submitted(request))
     field = triggered_by(request)
     if form.is_bound and field in form.live_fields:
-        return render_field_feedback(request, form, field)
+        return render_field_feedback(form, field)
     if form.is_bound and ratelimit.hit("signup-ip", activity.client_ip(request)):
         message = _("Too many sign-ups from your network. Please try again in an hour.")
         return refuse_too_many(request, "accounts/signup.html", "signup-form", form, message)
@@ -104,8 +104,8 @@ def login(request):
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' lockout response: the login form with a clear message, HTTP 429."""
-    form = LoginForm(request, data=request.POST)
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form = LoginForm(data=request.POST)  # refused unchecked: see refuse_too_many
+    minutes = settings.AXES_COOLOFF_TIME // timedelta(minutes=1)
     message = _(
         "Too many failed attempts for this account. It is locked on this device for "
         "%(minutes)s minutes. You can still reset your password."

@@ -72,7 +72,7 @@ def hit(name, identity):
         else:
             try:
                 hits = cache.incr(key)
-            except ValueError:  # it expired in between
+            except ValueError:  # gone in between: evicted, or expired at the window's end
                 cache.set(key, 1, timeout=window)
                 hits = 1
     except UNAVAILABLE as error:

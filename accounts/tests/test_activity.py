@@ -64,15 +64,21 @@ def test_the_device_is_updated_with_activity():
     assert (row(client).user_agent, row(client).ip_address) == (FIREFOX, "198.51.100.9")
 
 
+def last_active_ago(client, seconds):
+    session = client.session
+    session[activity.LAST_ACTIVITY] = activity.now() - seconds
+    session.save()
+
+
 def test_activity_is_noted_once_the_resolution_has_passed_not_before():
     client = log_in(HTTP_USER_AGENT="curl/8.5.0")
     resolution = settings.SESSION_ACTIVITY_RESOLUTION
-    with later(seconds=resolution - 1):
-        client.get("/articles/", HTTP_USER_AGENT=FIREFOX)
-        assert row(client).user_agent == "curl/8.5.0"
-    with later(seconds=resolution):
-        client.get("/articles/", HTTP_USER_AGENT=FIREFOX)
-        assert row(client).user_agent == FIREFOX
+    last_active_ago(client, resolution - 1)
+    client.get("/articles/", HTTP_USER_AGENT=FIREFOX)
+    assert row(client).user_agent == "curl/8.5.0"
+    last_active_ago(client, resolution)
+    client.get("/articles/", HTTP_USER_AGENT=FIREFOX)
+    assert row(client).user_agent == FIREFOX
 
 
 def test_the_idle_timeout_ends_a_session_just_after_its_limit():
@@ -131,3 +137,18 @@ def test_a_session_signed_in_before_the_clocks_were_recorded_keeps_working():
     assert is_logged_in(client)
     # Without a time of entering the password, sensitive actions ask for it.
     assert "Confirm your password" in client.post("/accounts/sessions/sign-out-others/").text
+
+
+def test_a_remembered_session_from_before_the_clocks_is_renewed_from_now():
+    client = log_in(remember=True)
+    session = client.session
+    del session[activity.AUTH_TIME]
+    session[activity.LAST_ACTIVITY] = 0
+    session.save()
+    response = client.get("/articles/")
+    assert response.cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
+
+
+def test_remember_me_lasts_its_own_age_whatever_the_default_cookie_age(settings):
+    settings.SESSION_COOKIE_AGE = 60 * 60  # an operator's shorter default
+    assert log_in(remember=True).cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE

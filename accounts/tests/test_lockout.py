@@ -170,3 +170,24 @@ def test_a_lockout_under_the_username_refuses_the_email_with_the_right_password(
     response = attempt(client, "ada@example.org", PASSWORD)
     assert response.status_code == 429
     assert SESSION_KEY not in client.session
+
+
+def test_without_credentials_the_lockout_counts_against_the_posted_name():
+    make_user("Ada")
+    request = RequestFactory().post("/accounts/login/", {"username": "ADA"})
+    assert lockout_key(request, None) == "Ada"
+    assert lockout_key(RequestFactory().post("/accounts/login/"), None) == ""
+
+
+def test_a_refused_reset_is_the_form_again_ready_to_send_later(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password-reset-ip": (1, 3600)}
+    client = client_from("203.0.113.4")
+    client.post("/accounts/password/reset/", {"email": "x@example.org"})
+    page = client.post("/accounts/password/reset/", {"email": "y@example.org"})
+    fragment = client.post("/accounts/password/reset/", {"email": "z@example.org"}, headers=HX)
+    assert (page.status_code, fragment.status_code) == (429, 429)
+    assert 'name="csrfmiddlewaretoken"' in page.text
+    assert fragment.text.lstrip().startswith("<form")
+    assert texts_of(fragment.text, "alert") == [
+        "Too many reset requests. Please try again in an hour."
+    ]

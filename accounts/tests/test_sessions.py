@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import UserSession
 from accounts.tests.factories import PASSWORD, later, make_user
-from core.tests.helpers import HX
+from core.tests.helpers import HX, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,10 @@ def test_without_remember_me_two_idle_hours_end_the_session():
         assert is_logged_in(client)
     with later(hours=4):  # two idle hours since the last request
         response = client.get("/accounts/update/")
-    assert response.status_code == 302
-    assert response.url == "/accounts/login/?next=/accounts/update/"
+        assert response.status_code == 302
+        assert response.url == "/accounts/login/?next=/accounts/update/"
+        login_page = client.get(response.url)
+    assert messages_of(login_page.text) == ["Your session has expired. Please log in again."]
 
 
 def test_with_remember_me_idle_hours_do_not_end_the_session():
@@ -183,10 +185,11 @@ def test_signing_out_all_other_sessions():
     user = make_user()
     here, _ = log_in(user)
     others = [log_in(user)[0] for _ in range(2)]
-    here.post("/accounts/sessions/sign-out-others/")
+    response = here.post("/accounts/sessions/sign-out-others/", follow=True)
     assert not any(is_logged_in(client) for client in others)
     assert is_logged_in(here)
     assert UserSession.objects.filter(user=user).count() == 1
+    assert messages_of(response.text)[-1] == "Signed out of 2 other sessions."
 
 
 def test_cannot_sign_out_someone_elses_session():
@@ -315,3 +318,16 @@ def test_htmx_sudo_prompt_takes_the_place_of_the_content():
     assert response["HX-Reswap"] == "innerHTML"
     assert b"<html" not in response.content
     assert b'name="sudo-password"' in response.content
+
+
+def test_an_anonymous_session_row_belongs_to_nobody_and_no_device(client):
+    # A draft kept after the session ended is the anonymous session that gets a row.
+    user = make_user()
+    client.force_login(user)
+    token = client.get("/articles/create/").text.split('name="draft_owner" value="')[1]
+    client.cookies.pop("sessionid")
+    data = {"title": "T", "content": "C", "draft_owner": token.split('"')[0]}
+    client.post("/articles/create/", data)
+    row = UserSession.objects.get(session_key=client.session.session_key)
+    assert row.user_id is None
+    assert (row.user_agent, row.ip_address, row.signed_in_at) == ("", None, None)

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.urls import reverse
 
+from accounts.forms import ConfirmPasswordForm
 from accounts.models import UserSession
 from accounts.tests.factories import PASSWORD, make_user
 from articles.models import Article
@@ -339,3 +340,12 @@ def test_username_is_escaped_in_the_navbar():
     content = logged_in_client(user).get(INDEX).content.decode()
     assert "<b>x</b>" not in content
     assert "&lt;b&gt;x&lt;/b&gt;" in content
+
+
+def test_a_wrong_password_is_refused_with_one_clear_error_and_never_echoed():
+    form = ConfirmPasswordForm(make_user(), data={"password": "not-the-password"})
+    assert not form.is_valid()
+    [error] = form.errors.as_data()["password"]
+    assert error.code == "password_incorrect"
+    assert error.messages == ["That is not your password. Nothing was changed."]
+    assert "not-the-password" not in str(form["password"])

@@ -68,10 +68,14 @@ def test_a_post_from_elsewhere_returns_to_the_page_its_view_names(client):
 def test_a_secure_request_does_not_return_to_a_plain_http_page(client, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     article = make_article()
-    response = client.post(
-        f"/articles/{article.pk}/delete/",
-        headers={"Referer": "http://testserver/articles/", "X-Forwarded-Proto": "https"},
-    )
+    https = {"headers": {"X-Forwarded-Proto": "https"}, "SERVER_PORT": "443"}
+    came_from = {"Referer": "https://testserver/articles/"}
+    response = client.post(f"/articles/{article.pk}/delete/", **https)
+    assert login_next(response) == f"/articles/{article.pk}/"
+    https["headers"] |= came_from
+    assert login_next(client.post(f"/articles/{article.pk}/delete/", **https)) == "/articles/"
+    https["headers"]["Referer"] = "http://testserver/articles/"
+    response = client.post(f"/articles/{article.pk}/delete/", **https)
     assert login_next(response) == f"/articles/{article.pk}/"
 
 
@@ -80,3 +84,8 @@ def test_htmx_returns_to_the_page_it_is_on(client):
     response = client.post("/accounts/sessions/sign-out-others/", headers=headers)
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/accounts/login/?next=/articles/%3Fpage%3D3"
+
+
+def test_public_pages_seen_anonymously_are_not_marked_private(client):
+    for url in ("/articles/", "/no-such-page/"):
+        assert "private" not in client.get(url).get("Cache-Control", ""), url

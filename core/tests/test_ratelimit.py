@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
@@ -42,8 +43,12 @@ def unreachable_redis():
         yield
 
 
+START = timezone.now()
+
+
 def at(seconds):
-    return time_machine.travel(timezone.now() + timedelta(seconds=seconds), tick=False)
+    """The clock stopped exactly `seconds` after the same start, in every test."""
+    return time_machine.travel(START + timedelta(seconds=seconds), tick=False)
 
 
 def log_in(client, username, password=PASSWORD):
@@ -101,7 +106,7 @@ def test_limits_apply_again_once_the_cache_answers(settings):
     # RETRY_AFTER has passed: a hung server must not cost every request its timeout.
     with at(ratelimit.RETRY_AFTER - 1):
         assert [ratelimit.hit("probe", "x") for _ in range(3)] == [False] * 3
-    with at(ratelimit.RETRY_AFTER + 1):
+    with at(ratelimit.RETRY_AFTER):
         assert [ratelimit.hit("probe", "x") for _ in range(3)] == [False, False, True]
         assert ratelimit.reached("probe", "x")
 
@@ -114,3 +119,45 @@ def test_the_outage_is_logged_again_once_a_whole_interval_has_passed(unreachable
     with at(ratelimit.WARNING_INTERVAL):
         ratelimit.hit("login-ip", "203.0.113.1")
     assert len(caplog.records) == 2
+
+
+def test_while_the_cache_is_left_alone_nothing_is_reached_either(settings):
+    settings.RATE_LIMITS = {"probe": (1, 3600)}
+    with at(0):
+        assert ratelimit.hit("probe", "x") is False  # counted: one allowed
+        assert ratelimit.reached("probe", "x")
+        with override_settings(**unreachable_redis_cache()):
+            assert not ratelimit.hit("probe", "y")
+    with at(1):  # the cache answers again, but is left alone for RETRY_AFTER
+        assert not ratelimit.reached("probe", "x")
+    with at(ratelimit.RETRY_AFTER):
+        assert ratelimit.reached("probe", "x")
+
+
+def test_nobody_has_reached_a_limit_before_any_request(settings):
+    settings.RATE_LIMITS = {"probe": (1, 3600)}
+    assert not ratelimit.reached("probe", "someone")
+    assert not ratelimit.hit("probe", "")  # no identity, no limit
+    assert not ratelimit.reached("probe", "")
+
+
+def test_a_check_that_meets_the_outage_logs_it_too(unreachable_redis, caplog):
+    caplog.set_level(logging.WARNING, logger="core.ratelimit")
+    assert not ratelimit.reached("login-ip", "203.0.113.1")
+    assert "(ConnectionError: " in caplog.records[0].getMessage()
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+def test_a_count_is_kept_for_its_whole_window_and_freed_after_it(settings):
+    # In this process's memory, whose clock the test moves (Redis keeps its own).
+    window = 3600
+    settings.RATE_LIMITS = {"probe": (5, window)}
+    start = (int(START.timestamp()) // window + 1) * window  # the first second of a window
+    with time_machine.travel(start, tick=False):
+        ratelimit.hit("probe", "x")
+        key = ratelimit._key("probe", "x", window)
+    with time_machine.travel(start + window - 1, tick=False):  # the window's last second
+        assert cache.get(key) == 1
+        assert ratelimit._key("probe", "x", window) == key
+    with time_machine.travel(start + window, tick=False):  # nothing is kept past it
+        assert cache.get(key) is None
