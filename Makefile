@@ -35,9 +35,7 @@ scan:
 mutation:
 	scripts/mutation.sh
 
-# Measure page speed (median, p95, queries) on a throwaway SQLite database.
+# Load-test the production server with wrk: every page against /healthz in the same run
+# (scripts/bench.sh). Not part of `make test`. `make bench ARGS=--small` for a quick run.
 bench:
-	scripts/venv.sh requirements.txt
-	rm -f /tmp/board-bench.sqlite3
-	DATABASE_URL=sqlite:////tmp/board-bench.sqlite3 .venv/bin/python manage.py migrate --noinput -v0
-	DATABASE_URL=sqlite:////tmp/board-bench.sqlite3 .venv/bin/python manage.py benchmark
+	scripts/bench.sh $(ARGS)

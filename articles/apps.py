@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class ArticlesConfig(AppConfig):
     name = "articles"
+
+    def ready(self):
+        from articles import signals  # noqa: F401

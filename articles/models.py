@@ -13,7 +13,7 @@ class Article(models.Model):
         related_name="articles",
         verbose_name=_("author"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # A one-time key carried by the "write" form, so that a double submission (a double
     # click, a resent POST) publishes one article, not two.
@@ -22,6 +22,9 @@ class Article(models.Model):
     class Meta:
         # The id breaks ties between articles written in the same instant.
         ordering = ["-created_at", "-id"]
+        # The list's order, so that any page of it is read from the index in order
+        # (page 5,000 walks 100,000 index entries instead of sorting the table).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="article_newest_first")]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 

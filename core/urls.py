@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.i18n import set_language
+
+from core.language import switch_language
 
 urlpatterns = [
     path(
@@ -12,7 +13,7 @@ urlpatterns = [
     ),
     path("accounts/", include("accounts.urls")),
     path("articles/", include("articles.urls")),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("language/<str:code>/", switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -134,19 +134,37 @@ def test_the_password_reset_email_is_in_korean(client):
     assert mail.outbox[0].body.startswith("ada님, 안녕하세요.")
 
 
-def test_setlang_switches_the_language_for_following_requests(client):
-    assert '<html lang="en">' in page(client.get("/articles/"))
-    response = client.post("/i18n/setlang/", {"language": "ko", "next": "/accounts/login/"})
+def test_a_language_link_switches_the_language_for_following_requests(client):
+    html = page(client.get("/articles/"))
+    assert '<html lang="en">' in html
+    # The footer links to the other language and returns here afterwards.
+    assert 'href="/language/ko/?next=/articles/"' in html
+    response = client.get("/language/ko/", {"next": "/accounts/login/"})
     assert response.status_code == 302
     assert response.url == "/accounts/login/"
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ko"
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "ko"
+    assert cookie["max-age"] == settings.LANGUAGE_COOKIE_AGE
+    assert cookie["samesite"] == "Lax"
     html = page(client.get("/accounts/login/"))
     assert '<html lang="ko">' in html
     assert heading_of(html) == "로그인"
-    # The footer's switcher shows the chosen language, and switching back works.
-    assert '<option value="ko" selected>한국어</option>' in html
-    client.post("/i18n/setlang/", {"language": "en", "next": "/articles/"})
+    assert '<span class="fw-semibold" lang="ko" aria-current="true">한국어</span>' in html
+    client.get("/language/en/", {"next": "/articles/"})
     assert '<html lang="en">' in page(client.get("/articles/"))
+
+
+@pytest.mark.parametrize("unsafe", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_a_language_link_never_leaves_the_site(client, unsafe):
+    response = client.get("/language/ko/", {"next": unsafe})
+    assert response.status_code == 302
+    assert response.url == "/articles/"
+
+
+def test_a_language_link_refuses_an_unknown_language_and_a_post(client):
+    assert client.get("/language/xx/").status_code == 404
+    assert client.post("/language/ko/").status_code == 405
+    assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
 
 
 def test_english_is_the_default(client):

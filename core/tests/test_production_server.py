@@ -60,13 +60,19 @@ def test_production_is_https_only_behind_its_declared_proxy(tmp_path, sqlite_env
         plain = requests.get(server.url + "/articles/", allow_redirects=False, timeout=5)
         health = requests.get(server.url + "/healthz", allow_redirects=False, timeout=5)
         secure = requests.get(server.url + "/articles/", headers=https, timeout=5)
+        # A form's page sets the CSRF cookie; a language link sets the language cookie.
+        form = requests.get(server.url + "/accounts/login/", headers=https, timeout=5)
+        language = requests.get(
+            server.url + "/language/ko/", headers=https, allow_redirects=False, timeout=5
+        )
 
     assert plain.status_code == 301
     assert plain.headers["Location"] == f"https://127.0.0.1:{server.port}/articles/"
     assert health.status_code == 200  # load balancers probe over plain http
     assert secure.status_code == 200
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
-    assert "Secure" in secure.headers["Set-Cookie"]
+    assert "Secure" in form.headers["Set-Cookie"]
+    assert "Secure" in language.headers["Set-Cookie"]
 
 
 def test_production_command_can_be_run_again_on_the_same_database(tmp_path, sqlite_env):

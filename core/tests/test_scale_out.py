@@ -267,6 +267,9 @@ def test_with_redis_stopped_people_still_sign_in_and_accounts_stay_protected(clu
         assert member.is_logged_in(a)
         assert member.is_logged_in(b)
         responses.append(member.get(f"{b}/articles/"))
+        # Anonymous pages, cached in Redis when it answers, are rendered meanwhile.
+        responses.append(anonymous := requests.get(f"{a}/articles/", timeout=10))
+        assert anonymous.status_code == 200
         responses.append(login := Visitor().log_in(b, "member"))
         assert login.status_code == 302
         responses.append(signup := Visitor().sign_up(a, "newcomer"))
@@ -398,3 +401,64 @@ def test_a_killed_server_leaves_the_other_serving_the_same_session(cluster):
     assert requests.get(f"{cluster.b.url}/readyz", timeout=10).status_code == 200
     assert not Path(f"/proc/{doomed.process.pid}").exists()
     assert_no_server_error_logged(cluster.a, cluster.b, doomed)
+
+
+# 7
+
+
+def test_what_one_server_publishes_is_on_the_other_servers_cached_pages_at_once(cluster):
+    """Anonymous pages come from the shared Redis (core/pagecache.py), but a change made
+    through either server retires them on both, even while readers keep them busy."""
+    a, b = cluster.a.url, cluster.b.url
+    writers = [signed_up((a, b)[i % 2], f"publisher{i}") for i in range(4)]
+    tokens = [w.csrf_token(f"{(a, b)[i % 2]}/articles/create/") for i, w in enumerate(writers)]
+    for server in (a, b):  # the caches are filled
+        assert requests.get(f"{server}/articles/", timeout=10).status_code == 200
+    stop = threading.Event()
+    read_statuses = []
+
+    def read(i):
+        while not stop.is_set():
+            read_statuses.append(requests.get(f"{(a, b)[i % 2]}/articles/", timeout=30).status_code)
+
+    readers = [threading.Thread(target=read, args=(i,)) for i in range(4)]
+    for reader in readers:
+        reader.start()
+    try:
+
+        def publish(i):
+            titles = []
+            for n in range(5):
+                title = f"cached {i}-{n}"
+                data = {"csrfmiddlewaretoken": tokens[i], "title": title, "content": "Fresh."}
+                response = writers[i].post(f"{(a, b)[i % 2]}/articles/create/", data)
+                assert response.status_code == 302, response.status_code
+                titles.append(title)
+            return titles
+
+        published = all_at_once(len(writers), publish)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join(timeout=60)
+    titles = [title for result in published for title in result]
+    assert len(titles) == 20, published
+    # The next anonymous visit to either server shows every article just published.
+    for server in (a, b):
+        listed = requests.get(f"{server}/articles/", timeout=10).text
+        assert all(title in listed for title in titles)
+    # An edit through one server is what the other shows at once.
+    first = query(cluster, "SELECT id FROM articles_article WHERE title = 'cached 0-0'")[0][0]
+    detail = f"/articles/{first}/"
+    assert "cached 0-0" in requests.get(f"{b}{detail}", timeout=10).text
+    edit = writers[0].post(
+        f"{a}/articles/{first}/update/",
+        {"csrfmiddlewaretoken": tokens[0], "title": "edited through a", "content": "Changed."},
+    )
+    assert edit.status_code == 302
+    shown = requests.get(f"{b}{detail}", timeout=10).text
+    assert "edited through a" in shown
+    assert "cached 0-0" not in shown
+    assert read_statuses
+    assert set(read_statuses) == {200}
+    assert_no_server_error_logged(cluster.a, cluster.b)

@@ -1,0 +1,185 @@
+"""Anonymous visitors' pages from the cache, until something on them changes.
+
+Most visits are anonymous: reads of the article list and of articles, and the login
+and signup forms. Those pages are the same for every anonymous visitor in a language
+but for two values that must be new in each response, the CSP nonce and the CSRF token
+of a form. `@cached_for_anonymous` keeps such a page (or its htmx fragment) in the
+cache with placeholders for those two, and serves it again without rendering it or
+asking the database, each response with its own nonce and token.
+
+- Only for a visitor who is not logged in and has no message waiting, and only for a
+  GET that answered 200 without the view reading the CSRF token itself.
+- The key: the path, the page number (any other query parameter is not cached, so
+  made-up URLs cannot fill the cache), the language, and full page vs fragment.
+- Every copy is stamped with the content version. Saving or deleting an article or a
+  user changes the version once the transaction commits, and copies with another
+  stamp are never served: a page cached while a change was being saved is stamped with
+  the old version, and dies with it.
+- Needs a cache that every server process shares (Redis, REDIS_URL): with the
+  local-memory cache a change made through one process would not reach the copies of
+  the others, so it is off there (ANONYMOUS_PAGE_CACHE). An unreachable cache costs a
+  rendered page, never an error; copies expire after PAGE_CACHE_SECONDS anyway, so a
+  version change lost in an outage cannot leave a stale page for long.
+"""
+
+import contextlib
+import functools
+import hashlib
+import hmac
+import logging
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
+
+from core.htmx import wants_fragment
+from core.ratelimit import UNAVAILABLE
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pages:version"
+# The query parameters a cached page may have; any other means the page is rendered.
+CACHED_PARAMETERS = {"page"}
+
+
+def _placeholder(name):
+    # The same in every process of a deployment (they share the copies), and not
+    # guessable from outside, so that no article can contain one.
+    digest = hmac.new(settings.SECRET_KEY.encode(), name.encode(), hashlib.sha256)
+    return f"{name}{digest.hexdigest()[:32]}"
+
+
+def placeholders(request):
+    """What templates get instead of this response's CSP nonce and CSRF token while a
+    page is rendered to be shared (see core.context_processors.page_cache)."""
+    if not getattr(request, "_rendering_to_share", False):
+        return {}
+    return {"csp_nonce": _placeholder("nonce"), "csrf_token": _placeholder("csrftoken")}
+
+
+def _fill(request, content):
+    """Put this response's nonce and, if the page has a form, its CSRF token in."""
+    nonce = _placeholder("nonce")
+    if nonce in content:
+        content = content.replace(nonce, str(get_nonce(request)))
+    token = _placeholder("csrftoken")
+    if token in content:
+        content = content.replace(token, get_token(request))  # sets the CSRF cookie too
+    return content
+
+
+def enabled():
+    return settings.ANONYMOUS_PAGE_CACHE
+
+
+def content_changed():
+    """Retire every cached page, once the current transaction (if any) commits."""
+    if enabled():
+        transaction.on_commit(_new_version)
+
+
+def _new_version():
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except UNAVAILABLE as error:
+        logger.warning("Cached pages could not be retired (%s); they expire on their own.", error)
+
+
+def _first_version():
+    """Start the versions (an empty or restarted cache); None if the cache is down."""
+    version = uuid.uuid4().hex
+    try:
+        if cache.add(VERSION_KEY, version, timeout=None):
+            return version
+        return cache.get(VERSION_KEY)
+    except UNAVAILABLE:
+        return None
+
+
+def cached_count(name, count):
+    """`count()`, kept in the cache for the current content version (like the pages),
+    so that a member's list does not count every article at every visit."""
+    if not enabled():
+        return count()
+    key = f"counts:{name}"
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+    except UNAVAILABLE:
+        return count()
+    version = found.get(VERSION_KEY) or _first_version()
+    stored = found.get(key)
+    if version and stored and stored[0] == version:
+        return stored[1]
+    number = count()
+    if version:
+        with contextlib.suppress(UNAVAILABLE):
+            cache.set(key, (version, number), timeout=settings.PAGE_CACHE_SECONDS)
+    return number
+
+
+def _key(request):
+    mode = f"fragment:{request.htmx.target or ''}" if wants_fragment(request) else "page"
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"pages:{request.LANGUAGE_CODE}:{mode}:{path}"
+
+
+def _shareable(request):
+    """Whether this request may be answered with, or fill, a shared copy."""
+    if request.method != "GET" or not set(request.GET) <= CACHED_PARAMETERS:
+        return False
+    if any(not value.isdigit() or len(value) > 7 for value in request.GET.values()):
+        return False
+    if request.user.is_authenticated:
+        return False
+    return not len(messages.get_messages(request))  # len() leaves them waiting
+
+
+def _respond(request, stored):
+    response = HttpResponse(_fill(request, stored["content"]), status=stored["status"])
+    for name, value in stored["headers"]:
+        response[name] = value
+    return response
+
+
+def cached_for_anonymous(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not enabled() or not _shareable(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        try:
+            found = cache.get_many([VERSION_KEY, key])
+        except UNAVAILABLE:
+            return view(request, *args, **kwargs)
+        version = found.get(VERSION_KEY)
+        stored = found.get(key)
+        if version and stored and stored["version"] == version:
+            return _respond(request, stored)
+        version = version or _first_version()
+        if not version:
+            return view(request, *args, **kwargs)
+        request._rendering_to_share = True
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            request._rendering_to_share = False
+        if response.status_code != 200 or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            # Not a page to share: an error, or the view used this visitor's token itself.
+            response.content = _fill(request, response.content.decode(response.charset))
+            return response
+        stored = {
+            "version": version,
+            "status": response.status_code,
+            "content": response.content.decode(response.charset),
+            "headers": list(response.items()),
+        }
+        with contextlib.suppress(UNAVAILABLE):
+            cache.set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
+        return _respond(request, stored)
+
+    return wrapper

@@ -1,0 +1,232 @@
+"""Anonymous pages from the cache (core/pagecache.py): served again without a query,
+never to the wrong person, and never after what they show has changed.
+
+The changes retire copies when their transaction commits, so these tests let the
+transactions commit (transaction=True) as a request in production does.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from accounts.tests.factories import PASSWORD, make_user
+from articles.models import Article
+from articles.tests.factories import make_article
+from core import pagecache
+from core.tests.helpers import HX, logged_in_client, messages_of
+from core.tests.test_ratelimit import unreachable_redis_cache
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NONCE = re.compile(r'nonce="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.ANONYMOUS_PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def get(client, url, **kwargs):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **kwargs)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_a_second_anonymous_visit_is_served_without_a_query_and_with_its_own_nonce():
+    article = make_article(title="Cached once")
+    for url in ("/articles/", article.get_absolute_url()):
+        first, first_queries = get(Client(), url)
+        second, second_queries = get(Client(), url)
+        assert first_queries > 0
+        assert second_queries == 0
+        nonces = [NONCE.findall(r.text) for r in (first, second)]
+        assert all(nonces)
+        assert set(nonces[0]).isdisjoint(nonces[1])
+        # Each response's scripts carry the nonce its own CSP header allows.
+        for response, found in zip((first, second), nonces, strict=True):
+            assert f"'nonce-{found[0]}'" in response.headers["Content-Security-Policy"]
+            assert pagecache._placeholder("nonce") not in response.text
+        assert NONCE.sub("", first.text) == NONCE.sub("", second.text)
+
+
+def test_a_published_article_is_on_the_next_anonymous_visit_to_the_list():
+    author = make_user()
+    get(Client(), "/articles/")
+    response = logged_in_client(author).post(
+        "/articles/create/", {"title": "Fresh news", "content": "Just written."}
+    )
+    assert response.status_code == 302
+    assert "Fresh news" in get(Client(), "/articles/")[0].text
+
+
+def test_an_edited_or_deleted_article_is_never_shown_as_it_was():
+    author = make_user()
+    article = make_article(author=author, title="Before the edit")
+    url = article.get_absolute_url()
+    get(Client(), url), get(Client(), "/articles/")
+    member = logged_in_client(author)
+    member.post(f"/articles/{article.pk}/update/", {"title": "After the edit", "content": "New."})
+    for page in (url, "/articles/"):
+        html = get(Client(), page)[0].text
+        assert "After the edit" in html
+        assert "Before the edit" not in html
+    member.post(f"/articles/{article.pk}/delete/")
+    assert Client().get(url).status_code == 404
+    assert "After the edit" not in get(Client(), "/articles/")[0].text
+
+
+def test_a_renamed_author_is_shown_by_the_new_name():
+    author = make_user(username="oldname")
+    make_article(author=author)
+    assert "by oldname" in get(Client(), "/articles/")[0].text
+    author.username = "newname"
+    author.save()
+    html = get(Client(), "/articles/")[0].text
+    assert "by newname" in html
+    assert "by oldname" not in html
+
+
+def test_a_login_or_a_signup_does_not_retire_the_copies():
+    user = make_user()
+    get(Client(), "/articles/")
+    Client().post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    get_user_model().objects.create_user("newcomer", password=PASSWORD)
+    assert get(Client(), "/articles/")[1] == 0
+
+
+def test_a_member_never_gets_the_anonymous_copy():
+    member = make_user(username="member")
+    get(Client(), "/articles/")
+    html = get(logged_in_client(member), "/articles/")[0].text
+    assert "Hello, member" in html
+    assert 'data-auth-state="authenticated"' in html
+
+
+def test_a_waiting_message_is_shown_to_its_visitor_and_kept_out_of_the_copy():
+    user = make_user()
+    get(Client(), "/articles/")
+    client = Client()
+    client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    client.post("/accounts/logout/")  # "You have been logged out." waits for the next page
+    assert "You have been logged out." in messages_of(get(client, "/articles/")[0].text)
+    assert messages_of(get(Client(), "/articles/")[0].text) == []
+
+
+def test_pages_fragments_and_languages_are_kept_apart():
+    make_article(title="Apart")
+    korean = {"Accept-Language": "ko"}
+    for _ in range(2):  # filled, then served from the cache
+        assert get(Client(), "/articles/")[0].text.startswith('<!doctype html>\n\n<html lang="en">')
+        assert get(Client(), "/articles/", headers=HX)[0].text.startswith("<title>Articles ·")
+        assert '<html lang="ko">' in get(Client(), "/articles/", headers=korean)[0].text
+
+
+def test_each_page_of_the_list_is_its_own_copy():
+    author = make_user()
+    for i in range(25):
+        make_article(author=author, title=f"Numbered {i:02d}")
+    get(Client(), "/articles/")
+    second, _ = get(Client(), "/articles/?page=2")
+    assert "Numbered 00" in second.text  # the oldest, on page 2
+    assert "Numbered 24" not in second.text
+    assert get(Client(), "/articles/?page=2")[1] == 0
+
+
+@pytest.mark.parametrize("query", ["?utm=1", "?page=2&x=1", "?page=abc", "?page=99999999"])
+def test_made_up_addresses_are_answered_but_never_cached(query):
+    make_article()
+    get(Client(), f"/articles/{query}")
+    assert get(Client(), f"/articles/{query}")[1] > 0
+
+
+def test_pages_are_rendered_as_usual_while_the_cache_cannot_be_reached():
+    article = make_article(title="Still here")
+    with override_settings(**unreachable_redis_cache()):
+        for _ in range(2):
+            response, queries = get(Client(), article.get_absolute_url())
+            assert "Still here" in response.text
+            assert queries > 0
+        # A change while the cache is down is logged, and the change itself is saved.
+        article.title = "Changed meanwhile"
+        article.save()
+    assert Article.objects.get(pk=article.pk).title == "Changed meanwhile"
+
+
+def test_with_a_cache_that_is_not_shared_nothing_is_cached(settings):
+    settings.ANONYMOUS_PAGE_CACHE = False
+    make_article()
+    get(Client(), "/articles/")
+    assert get(Client(), "/articles/")[1] > 0
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/signup/"])
+def test_a_cached_form_gets_a_working_token_of_its_own_in_each_response(url):
+    make_user(username="returning")
+    TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    get(Client(), url)
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    tokens = []
+    for visitor in visitors:
+        response, queries = get(visitor, url)
+        assert queries == 0
+        [token] = TOKEN.findall(response.text)
+        assert pagecache._placeholder("csrftoken") not in response.text
+        assert "csrftoken" in response.cookies  # the cookie the token belongs to
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
+    # The token works: the login it carries goes through CSRF protection.
+    response = visitors[0].post(
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": tokens[0], "username": "returning", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    # Another visitor's token does not.
+    response = visitors[1].post(
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": "x" * 64, "username": "returning", "password": PASSWORD},
+    )
+    assert response.status_code == 403
+
+
+def test_a_form_with_a_next_is_rendered_not_cached():
+    # (The login form asks no query either way: what is kept in the cache tells.)
+    response, _ = get(Client(), "/accounts/login/?next=/articles/create/")
+    assert 'name="next" value="/articles/create/"' in response.text
+    # The version is first written with the first copy: nothing was kept.
+    assert cache.get(pagecache.VERSION_KEY) is None
+    get(Client(), "/accounts/login/")
+    assert cache.get(pagecache.VERSION_KEY) is not None
+
+
+def test_reading_pages_carry_no_token_and_set_no_cookie_for_anonymous_visitors():
+    article = make_article()
+    for url in ("/articles/", article.get_absolute_url()):
+        response, _ = get(Client(), url)
+        assert "csrfmiddlewaretoken" not in response.text
+        assert not response.cookies
+
+
+def test_a_members_list_counts_the_articles_once_per_change(settings):
+    member = make_user()
+    for _ in range(20):
+        make_article(author=member)
+    client = logged_in_client(member)
+    settings.ANONYMOUS_PAGE_CACHE = False
+    counted_each_time = get(client, "/articles/")[1]
+    settings.ANONYMOUS_PAGE_CACHE = True
+    get(client, "/articles/")
+    assert get(client, "/articles/")[1] == counted_each_time - 1
+    assert "Page 1 of" not in get(client, "/articles/")[0].text  # 20 fit on one page
+    client.post("/articles/create/", {"title": "The 21st", "content": "One too many."})
+    assert "Page 1 of 2" in get(client, "/articles/")[0].text
+    client.post(f"/articles/{Article.objects.get(title='The 21st').pk}/delete/")
+    assert "Page 1 of" not in get(client, "/articles/")[0].text
