@@ -101,24 +101,38 @@ def _first_version():
         return None
 
 
-def cached_count(name, count):
-    """`count()`, kept in the cache for the current content version (like the pages),
-    so that a member's list does not count every article at every visit."""
+def stamped_get(key):
+    """What is kept under `key` for the current content version (None if nothing is, or
+    it was kept for another version), and the current version to stamp a new value
+    with (None while the cache is down: then keep nothing)."""
     if not enabled():
-        return count()
-    key = f"counts:{name}"
+        return None, None
     try:
         found = cache.get_many([VERSION_KEY, key])
     except UNAVAILABLE:
-        return count()
+        return None, None
     version = found.get(VERSION_KEY) or _first_version()
     stored = found.get(key)
     if version and stored and stored[0] == version:
-        return stored[1]
-    number = count()
+        return stored[1], version
+    return None, version
+
+
+def stamped_set(key, version, value):
+    """Keep `value` for `version`, read before the data behind `value` was: if a change
+    committed meanwhile, the value is stamped with the old version and never served."""
     if version:
         with contextlib.suppress(UNAVAILABLE):
-            cache.set(key, (version, number), timeout=settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (version, value), timeout=settings.PAGE_CACHE_SECONDS)
+
+
+def cached_count(name, count):
+    """`count()`, kept in the cache for the current content version (like the pages),
+    so that a member's list does not count every article at every visit."""
+    number, version = stamped_get(f"counts:{name}")
+    if number is None:
+        number = count()
+        stamped_set(f"counts:{name}", version, number)
     return number
 
 

@@ -230,3 +230,26 @@ def test_a_members_list_counts_the_articles_once_per_change(settings):
     assert "Page 1 of 2" in get(client, "/articles/")[0].text
     client.post(f"/articles/{Article.objects.get(title='The 21st').pk}/delete/")
     assert "Page 1 of" not in get(client, "/articles/")[0].text
+
+
+def test_members_share_the_list_except_where_they_wrote_an_article(settings):
+    writer, reader, other_reader = make_user(), make_user(), make_user()
+    for i in range(3):
+        make_article(author=writer, title=f"Shared {i}")
+    settings.ANONYMOUS_PAGE_CACHE = False
+    rendered_each_time = get(logged_in_client(reader), "/articles/")[1]
+    settings.ANONYMOUS_PAGE_CACHE = True
+    get(logged_in_client(reader), "/articles/")  # kept
+    html, queries = get(logged_in_client(other_reader), "/articles/")
+    assert queries == rendered_each_time - 2  # neither counted nor read again
+    assert "Shared 2" in html.text
+    assert f"Hello, {other_reader.username}" in html.text  # their own navbar
+    assert ">Delete<span" not in html.text
+    # The writer gets their delete buttons, never the readers' copy.
+    own = get(logged_in_client(writer), "/articles/")[0].text
+    assert own.count(">Delete<span") == 3
+    # With htmx too, and after a change the readers see it.
+    logged_in_client(writer).post("/articles/create/", {"title": "Shared 3", "content": "."})
+    fragment = get(logged_in_client(other_reader), "/articles/", headers=HX)[0].text
+    assert "Shared 3" in fragment
+    assert ">Delete<span" not in fragment
