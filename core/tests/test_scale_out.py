@@ -412,10 +412,10 @@ def test_what_one_server_publishes_is_on_the_other_servers_cached_pages_at_once(
     a, b = cluster.a.url, cluster.b.url
     writers = [signed_up((a, b)[i % 2], f"publisher{i}") for i in range(4)]
     tokens = [w.csrf_token(f"{(a, b)[i % 2]}/articles/create/") for i, w in enumerate(writers)]
-    reader = signed_up(b, "member-reader")  # members share the list's rows in Redis
+    member = signed_up(b, "member-reader")  # members share the list's rows in Redis
     for server in (a, b):  # the caches are filled
         assert requests.get(f"{server}/articles/", timeout=10).status_code == 200
-        assert reader.get(f"{server}/articles/").status_code == 200
+        assert member.get(f"{server}/articles/").status_code == 200
     stop = threading.Event()
     read_statuses = []
 
@@ -449,7 +449,7 @@ def test_what_one_server_publishes_is_on_the_other_servers_cached_pages_at_once(
     for server in (a, b):
         listed = requests.get(f"{server}/articles/", timeout=10).text
         assert all(title in listed for title in titles)
-        listed = reader.get(f"{server}/articles/").text
+        listed = member.get(f"{server}/articles/").text
         assert all(title in listed for title in titles)
     # An edit through one server is what the other shows at once.
     first = query(cluster, "SELECT id FROM articles_article WHERE title = 'cached 0-0'")[0][0]
