@@ -48,9 +48,14 @@ CACHED_PARAMETERS = {"page"}
 
 
 def _placeholder(name):
+    return _placeholder_for(settings.SECRET_KEY, name)
+
+
+@functools.cache
+def _placeholder_for(secret_key, name):
     # The same in every process of a deployment (they share the copies), and not
     # guessable from outside, so that no article can contain one.
-    digest = hmac.new(settings.SECRET_KEY.encode(), name.encode(), hashlib.sha256)
+    digest = hmac.new(secret_key.encode(), name.encode(), hashlib.sha256)
     return f"{name}{digest.hexdigest()[:32]}"
 
 
@@ -154,7 +159,7 @@ def _shareable(request):
 
 
 def _respond(request, stored):
-    response = HttpResponse(_fill(request, stored["content"]), status=stored["status"])
+    response = HttpResponse(_fill(request, stored["content"]))
     for name, value in stored["headers"]:
         response[name] = value
     return response
@@ -166,16 +171,10 @@ def cached_for_anonymous(view):
         if not enabled() or not _shareable(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        try:
-            found = cache.get_many([VERSION_KEY, key])
-        except UNAVAILABLE:
-            return view(request, *args, **kwargs)
-        version = found.get(VERSION_KEY)
-        stored = found.get(key)
-        if version and stored and stored["version"] == version:
+        stored, version = stamped_get(key)
+        if stored is not None:
             return _respond(request, stored)
-        version = version or _first_version()
-        if not version:
+        if not version:  # the cache is down
             return view(request, *args, **kwargs)
         request._rendering_to_share = True
         try:
@@ -187,13 +186,10 @@ def cached_for_anonymous(view):
             response.content = _fill(request, response.content.decode(response.charset))
             return response
         stored = {
-            "version": version,
-            "status": response.status_code,
             "content": response.content.decode(response.charset),
             "headers": list(response.items()),
         }
-        with contextlib.suppress(UNAVAILABLE):
-            cache.set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
+        stamped_set(key, version, stored)
         return _respond(request, stored)
 
     return wrapper

@@ -23,15 +23,22 @@ def log_in(client, user, next_url=""):
     return client.post("/accounts/login/", data)
 
 
+def signed_out_mid_form(client, user, url):
+    """The owner token of the form at `url` that `user` opened, after their session
+    ended: what a draft is saved with."""
+    client.force_login(user)
+    token = owner_token(client, url)
+    expire_session(client)
+    return token
+
+
 def expire_session(client):
     client.cookies.pop("sessionid")
 
 
 def test_draft_survives_an_expired_session_and_comes_back_after_login(client):
     user = make_user()
-    client.force_login(user)
-    token = owner_token(client, "/articles/create/")
-    expire_session(client)
+    token = signed_out_mid_form(client, user, "/articles/create/")
 
     data = {"title": "My draft", "content": "Long text", "draft_owner": token}
     response = client.post("/articles/create/", data)
@@ -48,9 +55,7 @@ def test_draft_survives_an_expired_session_and_comes_back_after_login(client):
 
 def test_draft_is_kept_for_htmx_with_hx_redirect_to_the_form(client):
     user = make_user()
-    client.force_login(user)
-    token = owner_token(client, "/articles/create/")
-    expire_session(client)
+    token = signed_out_mid_form(client, user, "/articles/create/")
     data = {"title": "Draft", "content": "Text", "draft_owner": token}
     headers = {**HX, "HX-Current-URL": "http://testserver/articles/"}
     response = client.post("/articles/create/", data, headers=headers)
@@ -61,9 +66,7 @@ def test_draft_is_kept_for_htmx_with_hx_redirect_to_the_form(client):
 
 def test_draft_is_dropped_once_saved(client):
     user = make_user()
-    client.force_login(user)
-    token = owner_token(client, "/articles/create/")
-    expire_session(client)
+    token = signed_out_mid_form(client, user, "/articles/create/")
     client.post("/articles/create/", {"title": "D", "content": "C", "draft_owner": token})
     log_in(client, user)
     client.post("/articles/create/", {"title": "D", "content": "C"})
@@ -107,9 +110,7 @@ def test_edit_draft_is_restored_for_the_author(client):
 
 def test_the_writer_is_told_the_draft_was_kept_and_then_restored(client):
     user = make_user()
-    client.force_login(user)
-    token = owner_token(client, "/articles/create/")
-    expire_session(client)
+    token = signed_out_mid_form(client, user, "/articles/create/")
     client.post("/articles/create/", {"title": "D", "content": "C", "draft_owner": token})
     login_page = client.get("/accounts/login/?next=/articles/create/")
     assert messages_of(login_page.text) == ["Please log in again. What you wrote has been kept."]
@@ -127,9 +128,7 @@ def test_a_post_without_a_valid_owner_token_is_not_said_to_be_kept(client):
 
 def test_an_owner_token_older_than_a_month_keeps_no_draft(client):
     user = make_user()
-    client.force_login(user)
-    token = owner_token(client, "/articles/create/")
-    expire_session(client)
+    token = signed_out_mid_form(client, user, "/articles/create/")
     with later(days=31):
         client.post("/articles/create/", {"title": "Old", "content": "C", "draft_owner": token})
         assert "drafts" not in client.session
@@ -150,9 +149,7 @@ def test_drafts_of_two_forms_are_both_kept(client):
 
 def test_a_draft_missing_a_field_restores_it_empty(client):
     user = make_user()
-    client.force_login(user)
-    token = owner_token(client, "/articles/create/")
-    expire_session(client)
+    token = signed_out_mid_form(client, user, "/articles/create/")
     client.post("/articles/create/", {"title": "Only a title", "draft_owner": token})
     log_in(client, user)
     form = client.get("/articles/create/").context["form"]
@@ -161,9 +158,7 @@ def test_a_draft_missing_a_field_restores_it_empty(client):
 
 def test_a_submitted_form_is_never_overwritten_by_the_draft(client):
     user = make_user()
-    client.force_login(user)
-    token = owner_token(client, "/articles/create/")
-    expire_session(client)
+    token = signed_out_mid_form(client, user, "/articles/create/")
     client.post("/articles/create/", {"title": "Draft", "content": "C", "draft_owner": token})
     log_in(client, user)
     response = client.post("/articles/create/", {"title": "Typed now", "content": ""})
