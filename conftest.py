@@ -39,9 +39,15 @@ def _empty_cache():
     # cache not remembered as unreachable from an earlier test.
     from django.core.cache import cache
 
+    from core import cache as redis_cache
     from core import ratelimit
 
-    ratelimit._state.update(skip_until=0.0, warned_at=None)
+    def forget_outages():
+        ratelimit._state.update(skip_until=0.0, warned_at=None)
+        redis_cache.forget_outages()
+
+    forget_outages()
     cache.clear()
     yield
+    forget_outages()
     cache.clear()

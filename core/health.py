@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 
-from core.ratelimit import UNAVAILABLE
+from core.cache import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 

@@ -16,14 +16,13 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from redis.exceptions import RedisError
+
+from core.cache import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER = 5
 WARNING_INTERVAL = 60
-# What a cache backend raises when its server is down, hung or refusing us.
-UNAVAILABLE = (RedisError, OSError)
 
 _state = {"skip_until": 0.0, "warned_at": None}
 _lock = threading.Lock()

@@ -228,6 +228,12 @@ SESSION_REMEMBER_ME_AGE = 14 * 24 * 60 * 60
 SESSION_ABSOLUTE_TIMEOUT = 30 * 24 * 60 * 60
 SESSION_ACTIVITY_RESOLUTION = 60
 SESSION_COOKIE_AGE = SESSION_REMEMBER_ME_AGE
+# With Redis, sessions are read from a copy in the cache, kept at most this long
+# (accounts/session_store.py); the per-process memory cache is not shared, so without
+# Redis every session is read from the database.
+SESSION_CACHE_SECONDS = 10 * 60 if os.environ.get("REDIS_URL") else 0
+# Likewise the signed-in user (accounts.backends.cached_user); saving a user drops it.
+USER_CACHE_SECONDS = 60 if os.environ.get("REDIS_URL") else 0
 # Sudo mode: changing the email and signing out other sessions need the password
 # entered within this many seconds.
 SUDO_MODE_TIMEOUT = 10 * 60
@@ -342,7 +348,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that is down or hung costs a request at most a second (the rate
             # limits then let it through, see core/ratelimit.py), never a hang.
