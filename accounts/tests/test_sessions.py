@@ -21,13 +21,25 @@ SAFARI = (
 )
 
 
+@pytest.fixture(autouse=True, params=["from the database", "through the cache"])
+def session_reads(request, settings):
+    """Each test runs twice: sessions and users read from the database (without Redis),
+    and read through the cache (with Redis: accounts/session_store.py)."""
+    through_cache = request.param == "through the cache"
+    settings.SESSION_CACHE_SECONDS = 600 if through_cache else 0
+    settings.USER_CACHE_SECONDS = 60 if through_cache else 0
+
+
 def log_in(user, remember=False, **client_kwargs):
+    """A client signed in through the login form that has opened a page since, so that
+    its session and user are in the cache when sessions are read through it."""
     client = Client(**client_kwargs)
     data = {"username": user.username, "password": PASSWORD}
     if remember:
         data["remember_me"] = "on"
     response = client.post("/accounts/login/", data)
     assert response.status_code == 302, response.content
+    assert client.get("/articles/").status_code == 200
     return client, response
 
 
