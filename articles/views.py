@@ -45,49 +45,69 @@ def restore_draft(request, form):
 @require_GET
 @cached_for_anonymous
 def index(request):
+    # Anonymous visitors get the whole page from the cache (cached_for_anonymous), and
+    # members who wrote none of the page's articles its main content (shared_list).
+    ids = Article.objects.values_list("pk", flat=True)
+    paginator = Paginator(ids, settings.ARTICLES_PER_PAGE)
+    shared, version = shared_list(request) if request.user.is_authenticated else (None, None)
+    if shared and request.user.pk not in shared["authors"]:
+        paginator.count = shared["count"]
+        page = paginator.get_page(shared["number"])
+        main_html = mark_safe(shared["html"])  # noqa: S308 (our template's escaped output)
+        return render_page(request, "articles/index.html", {"page": page, "main_html": main_html})
+    paginator.count = pagecache.cached_count("articles", ids.count)
+    page = paginator.get_page(request.GET.get("page"))
     # The page's ids are read from the list's index alone (Article.Meta.indexes), then
     # only those rows with their authors, in one query: a late page skips 100,000 index
     # entries instead of reading and joining 100,000 rows.
-    ids = Article.objects.values_list("pk", flat=True)
-    paginator = Paginator(ids, settings.ARTICLES_PER_PAGE)
-    paginator.count = pagecache.cached_count("articles", ids.count)
-    page = paginator.get_page(request.GET.get("page"))
     page.object_list = (
         Article.objects.filter(pk__in=page.object_list)
         .select_related("author")
         .only("title", "created_at", "author__username")
     )
     context = {"page": page}
-    if request.user.is_authenticated:
-        context["main_html"] = shared_list_for_reader(request, page)
+    if shared is None and version is not None:
+        context["main_html"] = share_list(request, page, version)
     return render_page(request, "articles/index.html", context)
 
 
-def shared_list_for_reader(request, page):
-    """The list's main content as any member who wrote none of its articles sees it,
-    from the cache (core/pagecache.py), or None for a member who wrote one of them
-    (they get delete buttons) or when no cache is shared.
+def _shared_list_key(request, number):
+    return f"list-main:{request.LANGUAGE_CODE}:{number}"
+
+
+def shared_list(request):
+    """The list page's main content as members who wrote none of its articles see it,
+    from the cache (core/pagecache.py), with the page's number, the number of articles
+    and the authors on the page (a member who wrote one gets delete buttons, so not
+    this): {"html", "number", "count", "authors"}, or None if it is not kept; and the
+    content version to keep it with (None when no cache is shared).
 
     Anonymous visitors get whole pages from the cache; members get a page rendered for
-    them (their navbar), with this part shared. The authors on the page are kept with
-    it, so a member who wrote none of them is served without reading the page's rows.
+    them (their navbar) around this part, without a query for the list.
     """
-    key = f"list-main:{request.LANGUAGE_CODE}:{page.number}"
-    stored, version = pagecache.stamped_get(key)
-    if stored is None:
-        if version is None:
-            return None
-        authors = {article.author_id for article in page.object_list}
-        if request.user.pk in authors:
-            return None
-        html = render_to_string("articles/index.html#main", {"page": page}, request)
-        if "csrfmiddlewaretoken" in html:  # a form with this member's token: not shared
-            return None
-        stored = {"html": html, "authors": authors}
-        pagecache.stamped_set(key, version, stored)
-    elif request.user.pk in stored["authors"]:
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or len(number) > 7:
+        return None, None  # not a page that is kept
+    return pagecache.stamped_get(_shared_list_key(request, int(number)))
+
+
+def share_list(request, page, version):
+    """Render the page's main content for members who wrote none of its articles and
+    keep it for `version` (shared_list); None for a member who wrote one."""
+    authors = {article.author_id for article in page.object_list}
+    if request.user.pk in authors:
         return None
-    return mark_safe(stored["html"])  # noqa: S308 (our template's escaped output)
+    html = render_to_string("articles/index.html#main", {"page": page}, request)
+    if "csrfmiddlewaretoken" in html:  # a form with this member's token: not shared
+        return None
+    stored = {
+        "html": html,
+        "number": page.number,
+        "count": page.paginator.count,
+        "authors": authors,
+    }
+    pagecache.stamped_set(_shared_list_key(request, page.number), version, stored)
+    return mark_safe(html)  # noqa: S308 (our template's escaped output)
 
 
 @login_not_required

@@ -37,8 +37,8 @@ from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 
+from core.cache import UNAVAILABLE
 from core.htmx import wants_fragment
-from core.ratelimit import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ VERSION_KEY = "pages:version"
 CACHED_PARAMETERS = {"page"}
 
 
-def _placeholder(name):
+def placeholder(name):
+    """A stand-in for a value that differs per response, put in after rendering."""
     return _placeholder_for(settings.SECRET_KEY, name)
 
 
@@ -64,15 +65,15 @@ def placeholders(request):
     page is rendered to be shared (see core.context_processors.page_cache)."""
     if not getattr(request, "_rendering_to_share", False):
         return {}
-    return {"csp_nonce": _placeholder("nonce"), "csrf_token": _placeholder("csrftoken")}
+    return {"csp_nonce": placeholder("nonce"), "csrf_token": placeholder("csrftoken")}
 
 
 def _fill(request, content):
     """Put this response's nonce and, if the page has a form, its CSRF token in."""
-    nonce = _placeholder("nonce")
+    nonce = placeholder("nonce")
     if nonce in content:
         content = content.replace(nonce, str(get_nonce(request)))
-    token = _placeholder("csrftoken")
+    token = placeholder("csrftoken")
     if token in content:
         content = content.replace(token, get_token(request))  # sets the CSRF cookie too
     return content

@@ -1,0 +1,75 @@
+"""The navbar and the footer, rendered once per language and login state
+(core/templatetags/chrome.py): each response still carries its own user's name, its own
+CSRF token and its own address."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from accounts.tests.factories import make_user
+from core.tests.helpers import HX, logged_in_client
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def navbar_of(html):
+    return re.search(r'<nav id="navbar".*?</nav>', html, re.S)[0]
+
+
+def test_each_member_is_greeted_by_their_own_name_escaped():
+    for name in ("ada", "Tom&Jerry<b>", "바다"):
+        html = navbar_of(logged_in_client(make_user(name)).get("/articles/").text)
+        escaped = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        assert f"Hello, {escaped}" in html
+    assert "<b>" not in html
+
+
+def test_the_logout_form_carries_this_browsers_own_token():
+    user = make_user()
+    browsers = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    for browser in browsers:
+        browser.force_login(user)
+    tokens = [TOKEN.search(navbar_of(b.get("/articles/").text))[1] for b in browsers]
+    assert tokens[0] != tokens[1]
+    # One browser's token is refused in the other, and works in its own.
+    refused = browsers[0].post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[1]})
+    assert refused.status_code == 403
+    accepted = browsers[1].post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[1]})
+    assert accepted.status_code == 302
+    assert browsers[1].get("/accounts/update/").status_code == 302  # signed out
+    assert browsers[0].get("/accounts/update/").status_code == 200
+
+
+def test_the_navbar_follows_the_language_and_the_login_state():
+    member = logged_in_client(make_user("ada"))
+    korean = navbar_of(member.get("/articles/", headers={"Accept-Language": "ko"}).text)
+    english = navbar_of(member.get("/articles/", headers={"Accept-Language": "en"}).text)
+    visitor = navbar_of(Client().get("/articles/", headers={"Accept-Language": "ko"}).text)
+    assert "로그아웃" in korean
+    assert "Log out" not in korean
+    assert "Log out" in english
+    assert "로그인" in visitor
+    assert "ada" not in visitor
+    assert "csrfmiddlewaretoken" not in visitor
+
+
+def test_an_htmx_fragment_swaps_the_members_navbar_out_of_band():
+    html = logged_in_client(make_user("ada")).get("/articles/", headers=HX).text
+    navbar = navbar_of(html)
+    assert 'hx-swap-oob="true"' in navbar
+    assert "Hello, ada" in navbar
+
+
+def test_the_language_links_return_to_this_address_with_its_query():
+    html = Client().get("/articles/?page=1&x=%C3%A9 y").text  # the space is sent as %20
+    assert 'href="/language/ko/?next=/articles/%3Fpage%3D1%26x%3D%25C3%25A9%2520y"' in html
+
+
+def test_a_new_secret_key_leaves_no_placeholder_behind(settings):
+    assert 'href="/language/ko/?next=/articles/"' in Client().get("/articles/").text
+    settings.SECRET_KEY = "another-secret-key-" + "s" * 40  # a rotated key
+    html = Client().get("/articles/").text
+    assert 'href="/language/ko/?next=/articles/"' in html
