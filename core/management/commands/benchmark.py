@@ -7,10 +7,15 @@
    free port of 127.0.0.1, with REDIS_URL when it is set.
 3. Drives each scenario with wrk (bench/wrk.lua) at 16 connections, then counts the SQL
    queries of the same request in this process.
-4. Reports requests/s, p50/p99 latency, bytes on the wire and queries per request, and
-   each page's rate as a share of /healthz's rate in the same run (the floor: the
-   cheapest answer the server can give). Writes bench-results/benchmark.json and
-   benchmark.md, and draws docs/benchmark.png.
+4. Then stops it and starts, with the same gunicorn settings on the same database, a
+   plain Django app written the way tutorials write it (bench/plain/: no htmx, no i18n,
+   no CSP, no session tracking, no compression, default database sessions), signs the
+   same member in, and drives the same pages at it (`--no-plain` skips this).
+5. Reports requests/s, p50/p99 latency, bytes on the wire and queries per request, each
+   page's rate as a share of /healthz's rate in the same run (the floor: the cheapest
+   answer the server can give), and its rate against the plain app's for the same path
+   (the htmx fragments against the plain app's full page). Writes
+   bench-results/benchmark.json and benchmark.md, and draws docs/benchmark.png.
 
 Speed is measured here, never asserted in tests (tests assert query counts).
 """
@@ -25,6 +30,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -58,6 +64,13 @@ TARGETS = {
     "login form": 0.40,
     "signup form": 0.40,
 }
+PLAIN_APP = (
+    "bench/plain/, written the way tutorials write a Django app (generic views, Django's "
+    "default middleware; no htmx, no i18n, no CSP, no session tracking, no compression, "
+    "no cache, default database sessions), serving the same tables and data with the same "
+    "gunicorn settings"
+)
+TIMES = "\N{MULTIPLICATION SIGN}"  # after a ratio: this app's rate over the plain app's
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -112,6 +125,9 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
         parser.add_argument("--only", help="run only the scenarios whose name contains this")
+        parser.add_argument(
+            "--no-plain", action="store_true", help="skip the plain Django app (bench/plain/)"
+        )
         parser.add_argument("--out", default=str(BASE_DIR / "bench-results"))
         parser.add_argument("--chart", default=str(BASE_DIR / "docs" / "benchmark.png"))
 
@@ -126,23 +142,45 @@ class Command(BaseCommand):
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         with ProductionServer(out / "server.log", workers=options["workers"]) as server:
-            scenarios = self.scenarios(server.url, articles)
+            every_scenario = self.scenarios(server.url, articles)
+            scenarios = every_scenario
             if options["only"]:
                 scenarios = [
                     s for s in scenarios if s["name"] == "healthz" or options["only"] in s["name"]
                 ]
             results = []
             for scenario in scenarios:
-                self.stdout.write(f"  {scenario['name']}…", ending="")
-                self.stdout.flush()
-                result = self.load(scenario, duration, options["connections"], out)
+                result = self.measure(scenario, duration, options["connections"], out)
                 result["queries"] = self.count_queries(scenario)
                 results.append(result)
-                self.stdout.write(f" {result['rate']:.0f} requests/s")
+        plain_results = []
+        if not options["no_plain"]:
+            # The plain app's pages that the selected scenarios compare with.
+            wanted = {s["plain"] for s in scenarios}
+            plain_scenarios = [
+                s for s in every_scenario if s["plain"] == s["name"] and s["name"] in wanted
+            ]
+            self.stdout.write("The plain Django app (bench/plain/), the same pages:")
+            with PlainServer(out / "plain-server.log", workers=options["workers"]) as plain:
+                member = self.signed_in(plain.url, READER)
+                for ours in plain_scenarios:
+                    scenario = {
+                        **ours,
+                        "url": plain.url + ours["path"],
+                        "headers": {"Cookie": member.cookie_header()} if ours["client"] else {},
+                    }
+                    plain_results.append(
+                        self.measure(scenario, duration, options["connections"], out)
+                    )
         floor = next(r for r in results if r["name"] == "healthz")["rate"]
-        for result in results:
+        plain_rates = {r["name"]: r["rate"] for r in plain_results}
+        for scenario, result in zip(scenarios, results, strict=True):
             result["of_healthz"] = result["rate"] / floor
             result["target"] = TARGETS.get(result["name"])
+            result["plain_rate"] = plain_rates.get(scenario["plain"])
+            result["vs_plain"] = (
+                result["rate"] / result["plain_rate"] if result["plain_rate"] else None
+            )
         report = {
             "date": timezone.now().isoformat(timespec="seconds"),
             "machine": machine(),
@@ -156,6 +194,7 @@ class Command(BaseCommand):
             },
             "password_checks_per_second": password_check_rates(),
             "results": results,
+            "plain": {"app": PLAIN_APP, "results": plain_results} if plain_results else None,
         }
         (out / "benchmark.json").write_text(json.dumps(report, indent=2) + "\n")
         table = markdown(report)
@@ -166,10 +205,17 @@ class Command(BaseCommand):
             f"Written: {out / 'benchmark.json'}, {out / 'benchmark.md'}, {options['chart']}"
         )
         failed = [r["name"] for r in results if r["errors"]]
+        failed += [f"{r['name']} (plain app)" for r in plain_results if r["errors"]]
         if failed:
-            raise CommandError(
-                f"Requests failed in: {', '.join(failed)} (see {out / 'server.log'})"
-            )
+            logs = [str(out / "server.log")] + [str(out / "plain-server.log")] * bool(plain_results)
+            raise CommandError(f"Requests failed in: {', '.join(failed)} (see {', '.join(logs)})")
+
+    def measure(self, scenario, duration, connections, out):
+        self.stdout.write(f"  {scenario['name']}…", ending="")
+        self.stdout.flush()
+        result = self.load(scenario, duration, connections, out)
+        self.stdout.write(f" {result['rate']:.0f} requests/s")
+        return result
 
     # -- the data set ------------------------------------------------------------------
 
@@ -250,7 +296,7 @@ class Command(BaseCommand):
         form = {"Content-Type": "application/x-www-form-urlencoded"}
         fragment = {"HX-Request": "true", "HX-Target": "main", "HX-Current-URL": base_url + index}
 
-        def scenario(name, path, headers=None, method="GET", body=None, client=None):
+        def scenario(name, path, headers=None, method="GET", body=None, client=None, plain=None):
             return {
                 "name": name,
                 "url": base_url + path,
@@ -259,24 +305,31 @@ class Command(BaseCommand):
                 "headers": headers or {},
                 "body": body,
                 "client": client,
+                # The plain app's scenario this one is compared with (None: no such page
+                # there); the scenario itself when the plain app serves the same page.
+                "plain": plain,
             }
 
+        def page(name, path, headers=None, client=None):
+            return scenario(name, path, headers, client=client, plain=name)
+
+        late = f"list page {late_page:,}"
         return [
-            scenario("healthz", "/healthz"),
-            scenario("article list", index),
-            scenario("article list, logged in", index, signed_in, client=READER),
-            scenario(f"list page {late_page:,}", f"{index}?page={late_page}"),
+            page("healthz", "/healthz"),
+            page("article list", index),
+            page("article list, logged in", index, signed_in, client=READER),
+            page(late, f"{index}?page={late_page}"),
+            page(f"{late}, logged in", f"{index}?page={late_page}", signed_in, client=READER),
+            scenario("list fragment (htmx)", index, fragment, plain="article list"),
+            page("article detail", article.get_absolute_url()),
             scenario(
-                f"list page {late_page:,}, logged in",
-                f"{index}?page={late_page}",
-                signed_in,
-                client=READER,
+                "detail fragment (htmx)",
+                article.get_absolute_url(),
+                fragment,
+                plain="article detail",
             ),
-            scenario("list fragment (htmx)", index, fragment),
-            scenario("article detail", article.get_absolute_url()),
-            scenario("detail fragment (htmx)", article.get_absolute_url(), fragment),
-            scenario("login form", login),
-            scenario("signup form", signup),
+            page("login form", login),
+            page("signup form", signup),
             scenario(
                 "login POST",
                 login,
@@ -378,6 +431,9 @@ class Command(BaseCommand):
 class ProductionServer:
     """scripts/serve.sh on a free port, with a throwaway secret key, over plain HTTP."""
 
+    name = "The server"
+    ready_path = "/readyz"
+
     def __init__(self, log_path, workers):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -403,7 +459,7 @@ class ProductionServer:
     def __enter__(self):
         self.log = self.log_path.open("wb")
         self.process = subprocess.Popen(  # noqa: S603
-            [str(BASE_DIR / "scripts" / "serve.sh")],
+            self.command(),
             cwd=BASE_DIR,
             env=self.env,
             stdout=self.log,
@@ -413,15 +469,16 @@ class ProductionServer:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise CommandError(f"The server exited at start: see {self.log_path}")
+                self.log.close()
+                raise CommandError(f"{self.name} exited at start: see {self.log_path}")
             try:
-                with urllib.request.urlopen(self.url + "/readyz", timeout=1) as response:  # noqa: S310
+                with urllib.request.urlopen(self.url + self.ready_path, timeout=1) as response:  # noqa: S310
                     if response.status == 200:
                         return self
             except OSError:
                 time.sleep(0.3)
         self.__exit__()
-        raise CommandError(f"The server did not answer in 120 s: see {self.log_path}")
+        raise CommandError(f"{self.name} did not answer in 120 s: see {self.log_path}")
 
     def __exit__(self, *exc_info):
         if self.process and self.process.poll() is None:
@@ -432,6 +489,38 @@ class ProductionServer:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self.log.close()
+
+    def command(self):
+        return [str(BASE_DIR / "scripts" / "serve.sh")]
+
+
+class PlainServer(ProductionServer):
+    """The plain app (bench/plain/) on a free port, under gunicorn with our server's
+    settings (core/gunicorn.py: the same sync workers, preloading, keep-alive and access
+    log), its own process group, the same database, a throwaway secret key.
+
+    It needs no migrations: its user and article models are mapped onto our tables
+    (`managed = False`), and the tables of the contrib apps it installs (auth, contenttypes,
+    sessions: django_session) are there already, because our project installs the same
+    apps and scripts/bench.sh runs our migrations before this command.
+    """
+
+    name = "The plain app's server"
+    ready_path = "/healthz"  # through its whole middleware stack
+
+    def __init__(self, log_path, workers):
+        super().__init__(log_path, workers)
+        self.env["DJANGO_SETTINGS_MODULE"] = "bench.plain.settings"
+
+    def command(self):
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            str(BASE_DIR / "core" / "gunicorn.py"),
+            "bench.plain.wsgi:application",  # instead of the configuration's wsgi_app
+        ]
 
 
 def machine():
@@ -478,15 +567,27 @@ def markdown(report):
         f"{settings_['users']:,} users.",
         "",
         "| scenario | requests/s | p50 ms | p99 ms | bytes/request | queries "
-        "| of /healthz | target |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| of /healthz | target | plain Django¹ | vs plain |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["results"]:
         target = f"≥ {r['target']:.0%}" if r["target"] else ""
+        plain = f"{r['plain_rate']:,.0f}" if r.get("plain_rate") else ""
+        versus = f"{r['vs_plain']:.2f}{TIMES}" if r.get("vs_plain") else ""
         lines.append(
             f"| {r['name']} | {r['rate']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
-            f"{r['bytes_per_request']:,.0f} | {r['queries']} | {r['of_healthz']:.0%} | {target} |"
+            f"{r['bytes_per_request']:,.0f} | {r['queries']} | {r['of_healthz']:.0%} | {target} "
+            f"| {plain} | {versus} |"
         )
+    lines.append("")
+    if report.get("plain"):
+        lines.append(
+            "¹ Requests/s of the same path on a plain Django app in the same run (for the htmx "
+            "fragments: its full page), and this app's rate divided by it. The plain app is "
+            f"{report['plain']['app']}."
+        )
+    else:
+        lines.append("¹ The plain Django app (bench/plain/) was not measured in this run.")
     lines.append("")
     lines.append(
         "Password checks per second in one process: "
@@ -499,17 +600,26 @@ def markdown(report):
 
 
 def draw(report, path):
+    """Each page's rate as a share of /healthz's, and under it, thinner and grey, the
+    plain app's rate for the same path as a share of the same /healthz rate."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
-    results = [r for r in report["results"] if r["name"] != "healthz"]
-    names = [r["name"] for r in results][::-1]
-    shares = [r["of_healthz"] * 100 for r in results][::-1]
-    figure, axes = pyplot.subplots(figsize=(9, 5.5), dpi=110)
-    bars = axes.barh(names, shares, color="#0d6efd")
-    for bar, r in zip(bars, results[::-1], strict=True):
+    results = [r for r in report["results"] if r["name"] != "healthz"][::-1]
+    healthz = next(r for r in report["results"] if r["name"] == "healthz")
+    plain = any(r.get("plain_rate") for r in results)
+    figure, axes = pyplot.subplots(figsize=(9, 6.5 if plain else 5.5), dpi=110)
+    # Ours on the upper part of each row, the plain app's thinner bar under it.
+    ours_y = [i + (0.14 if plain else 0) for i in range(len(results))]
+    height = 0.5 if plain else 0.8
+    shares = [r["of_healthz"] * 100 for r in results]
+    bars = axes.barh(ours_y, shares, height=height, color="#0d6efd")
+    widest = max(shares, default=0)
+    for bar, r in zip(bars, results, strict=True):
         axes.text(
             bar.get_width() + 0.5,
             bar.get_y() + bar.get_height() / 2,
@@ -522,16 +632,46 @@ def draw(report, path):
             axes.plot(
                 [r["target"] * 100] * 2, [y, y + bar.get_height()], color="#dc3545", linewidth=2
             )
-    axes.set_xlabel("requests/s as % of /healthz in the same run (red: target)")
-    healthz = next(r for r in report["results"] if r["name"] == "healthz")
+    for i, r in enumerate(results):
+        if not r.get("plain_rate"):
+            continue
+        share = r["plain_rate"] / healthz["rate"] * 100
+        widest = max(widest, share)
+        axes.barh(i - 0.24, share, height=0.22, color="#adb5bd")
+        axes.text(
+            share + 0.5,
+            i - 0.24,
+            f"plain {r['plain_rate']:,.0f}/s (this app {r['vs_plain']:.2f}{TIMES})",
+            va="center",
+            fontsize=7,
+            color="#6c757d",
+        )
+    axes.set_yticks(range(len(results)), [r["name"] for r in results])
+    axes.set_ylim(-0.6, len(results) - 0.4)
+    axes.set_xlabel("requests/s as % of this app's /healthz in the same run")
+    legend = [Patch(color="#0d6efd", label="this app")]
+    if plain:
+        legend.append(Patch(color="#adb5bd", label="plain Django app (bench/plain/)"))
+    legend.append(Line2D([], [], color="#dc3545", linewidth=2, label="target"))
+    # Under the axis, where it covers no bar.
+    axes.legend(
+        handles=legend,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.09),
+        ncols=len(legend),
+        fontsize=8,
+        frameon=False,
+    )
     machine_ = report["machine"]
+    plain_healthz = healthz.get("plain_rate")
     axes.set_title(
         f"{report['date'][:10]} · {machine_['cores']} cores · {report['settings']['database']}, "
-        f"{report['settings']['cache']} · {report['settings']['server']} · "
-        f"/healthz {healthz['rate']:,.0f}/s",
+        f"{report['settings']['cache']} · {report['settings']['server']}\n"
+        f"/healthz {healthz['rate']:,.0f}/s"
+        + (f" (plain app's: {plain_healthz:,.0f}/s)" if plain_healthz else ""),
         fontsize=9,
     )
-    axes.set_xlim(0, max(50, max(shares) + 15))
+    axes.set_xlim(0, max(50, widest + 20))
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)
