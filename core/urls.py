@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from core.language import switch_language
+from core.robots import robots_txt
 
 urlpatterns = [
     path(
@@ -14,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("articles/", include("articles.urls")),
     path("language/<str:code>/", switch_language, name="switch_language"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
 ]
 
