@@ -685,7 +685,7 @@ def draw(report, path):
         + (f" (plain app's: {plain_healthz:,.0f}/s)" if plain_healthz else ""),
         fontsize=9,
     )
-    axes.set_xlim(0, max(50, widest + 20))
+    axes.set_xlim(0, max(50, widest + 32))  # room for the labels after the bars
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)
