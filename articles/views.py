@@ -8,13 +8,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.forms import ArticleForm, NewArticleForm
 from articles.models import Article
 from core import drafts, pagecache
 from core.decorators import login_next
 from core.htmx import (
+    MAIN,
     redirect_to,
     render_form_page,
     render_out_of_band,
@@ -22,6 +23,7 @@ from core.htmx import (
     wants_fragment,
 )
 from core.pagecache import cached_for_anonymous
+from core.redirects import local_path, same_site_path
 from core.submissions import submitted
 
 
@@ -110,11 +112,39 @@ def share_list(request, page, version):
     return mark_safe(html)  # noqa: S308 (our template's escaped output)
 
 
+def confirm_delete(request, article):
+    """Ask before deleting: a page of its own without JavaScript; with htmx, in place of
+    the list row or of the article's buttons that asked, so the reader stays where they
+    were. Cancel goes back to where they came from (a same-site `next`, or for htmx the
+    page they are on), else to the article."""
+    back_url = (
+        same_site_path(request.GET.get("next"))
+        or (wants_fragment(request) and local_path(request, request.htmx.current_url))
+        or article.get_absolute_url()
+    )
+    fragment = MAIN
+    if wants_fragment(request, target=f"article-{article.pk}"):
+        fragment = "row-confirmation"
+    elif wants_fragment(request, target="article-actions"):
+        fragment = "actions-confirmation"
+    context = {"article": article, "back_url": back_url}
+    return render_page(request, "articles/delete.html", context, fragment=fragment)
+
+
 @login_not_required
 @require_GET
 @cached_for_anonymous
 def detail(request, pk):
     article = get_object_or_404(Article.objects.select_related("author"), pk=pk)
+    if wants_fragment(request, target=f"article-{pk}"):
+        # Cancel in the list row's confirmation (confirm_delete) puts the row back.
+        list_url = local_path(request, request.htmx.current_url)
+        context = {"article": article, "list_url": list_url}
+        return render_page(request, "articles/index.html", context, fragment="article-row")
+    if wants_fragment(request, target="article-actions"):
+        # Cancel in the article page's confirmation puts its buttons back.
+        context = {"article": article}
+        return render_page(request, "articles/detail.html", context, fragment="article-actions")
     return render_page(request, "articles/detail.html", {"article": article})
 
 
@@ -149,9 +179,11 @@ def update(request, pk):
 
 
 @login_next("articles:detail")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete(request, pk):
     article = get_own_article(request, pk)
+    if request.method == "GET":
+        return confirm_delete(request, article)
     article.delete()
     messages.success(request, _("“%(title)s” has been deleted.") % {"title": article.title})
     if wants_fragment(request, target=f"article-{pk}"):

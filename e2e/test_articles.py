@@ -98,23 +98,28 @@ def test_articles_are_paginated(page: Page, js):
 
 def test_author_deletes_an_article_from_its_page(logged_in_page: Page, js, user):
     page = logged_in_page
-    confirmations = pages.accept_dialogs(page)
+    dialogs = pages.accept_dialogs(page)
     title = f"Short-lived by {user.username}"
     page.goto("/articles/")
     with pages.no_full_reload(page, js):
         pages.write_article(page, title, "Soon gone.")
-        page.get_by_role("button", name="Delete", exact=True).click()
+        page.get_by_role("link", name="Delete", exact=True).click()
+        # Asked first: in place with JavaScript (focus on Cancel), on a page without.
+        expect(page.get_by_text(f"Delete “{title}”? This cannot be undone.")).to_be_visible()
+        if js:
+            expect(page.get_by_role("link", name="Cancel")).to_be_focused()
+        page.get_by_role("button", name=f"Delete {title}").click()
 
         expect(message(page, f"“{title}” has been deleted.")).to_be_visible()
         expect(heading(page)).to_have_text("Articles")
         expect(page).to_have_url("/articles/")
         expect(article_link(page, title)).to_have_count(0)
-    assert confirmations == (["Delete this article? This cannot be undone."] if js else [])
+    assert dialogs == []  # never the browser's confirm()
 
 
 def test_author_deletes_an_article_from_the_list(logged_in_page: Page, js, user):
     page = logged_in_page
-    confirmations = pages.accept_dialogs(page)
+    dialogs = pages.accept_dialogs(page)
     title = f"Listed by {user.username}"
     kept = f"Kept by {user.username}"
     page.goto("/articles/")
@@ -122,12 +127,39 @@ def test_author_deletes_an_article_from_the_list(logged_in_page: Page, js, user)
         pages.write_article(page, kept, "Stays.")
         pages.write_article(page, title, "Goes.")
         page.get_by_role("link", name="All articles").click()
+        page.get_by_role("link", name=f"Delete {title}").click()
+        expect(page.get_by_text(f"Delete “{title}”? This cannot be undone.")).to_be_visible()
+        if js:
+            expect(page).to_have_url("/articles/")  # still on the list, in its row
+            expect(page.get_by_role("link", name="Cancel")).to_be_focused()
         page.get_by_role("button", name=f"Delete {title}").click()
 
         expect(message(page, f"“{title}” has been deleted.")).to_be_visible()
         expect(article_link(page, title)).to_have_count(0)
         expect(article_link(page, kept)).to_be_visible()
-    assert confirmations == ([f"Delete “{title}”? This cannot be undone."] if js else [])
+    assert dialogs == []
+
+
+def test_cancel_keeps_the_article_and_puts_back_what_was_there(logged_in_page: Page, js, user):
+    page = logged_in_page
+    title = f"Spared by {user.username}"
+    page.goto("/articles/")
+    with pages.no_full_reload(page, js):
+        pages.write_article(page, title, "Still here.")
+        # From the article's page.
+        page.get_by_role("link", name="Delete", exact=True).click()
+        page.get_by_role("link", name="Cancel").click()
+        expect(heading(page)).to_have_text(title)
+        expect(page.get_by_role("link", name="Delete", exact=True)).to_be_visible()
+        # From the list.
+        page.get_by_role("link", name="All articles").click()
+        page.get_by_role("link", name=f"Delete {title}").click()
+        expect(page.get_by_role("link", name="Cancel")).to_be_focused()  # autofocus
+        page.keyboard.press("Enter")
+        expect(page).to_have_url("/articles/")
+        expect(page.get_by_role("link", name=f"Delete {title}")).to_be_visible()
+        expect(article_link(page, title)).to_be_visible()
+    expect(page.get_by_text("This cannot be undone.")).to_have_count(0)
 
 
 def test_other_user_can_neither_edit_nor_delete(logged_in_page: Page, make_user, log_in_as):
@@ -140,7 +172,10 @@ def test_other_user_can_neither_edit_nor_delete(logged_in_page: Page, make_user,
     page.goto(article_path)
     expect(heading(page)).to_have_text("Not yours")
     expect(page.get_by_role("link", name="Edit")).to_have_count(0)
-    expect(page.get_by_role("button", name="Delete")).to_have_count(0)
+    expect(page.get_by_role("link", name="Delete", exact=True)).to_have_count(0)
+    # Nor is a stranger asked to confirm.
+    response = page.goto(f"{article_path}delete/")
+    assert response.status == 403
 
     response = page.goto(f"{article_path}update/")
     assert response.status == 403

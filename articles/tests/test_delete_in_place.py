@@ -1,4 +1,6 @@
-"""With htmx, deleting an article from the list removes its row; from its page, goes to the list."""
+"""With htmx, deleting an article asks first in place (no browser dialog), in the list
+row or among the article's buttons; Cancel puts them back. Deleting from the list
+removes the row; from the article's page, goes to the list."""
 
 import json
 
@@ -35,11 +37,59 @@ def test_htmx_delete_from_the_article_page_goes_to_the_list():
     assert json.loads(response["HX-Location"]) == {"path": "/articles/", "target": "#main"}
 
 
-def test_list_rows_carry_an_in_place_delete_with_confirmation_for_the_author():
+def test_list_rows_carry_an_in_place_delete_for_the_author_without_a_browser_dialog():
     article = make_article()
     client = Client()
     client.force_login(article.author)
     content = client.get("/articles/").content.decode()
     assert f'id="article-{article.pk}"' in content
-    assert 'hx-target="closest li"' in content
-    assert "hx-confirm=" in content
+    assert f'hx-get="/articles/{article.pk}/delete/" hx-target="closest li"' in content
+    assert "hx-confirm=" not in content
+    # Without JavaScript the same link leads to the confirmation page, and back here.
+    assert f'href="/articles/{article.pk}/delete/?next=/articles/"' in content
+
+
+def asked_in_place(client, article, target):
+    headers = {**HX, "HX-Target": target, "HX-Current-URL": "http://testserver/articles/?page=1"}
+    return client.get(f"/articles/{article.pk}/delete/", headers=headers).content.decode()
+
+
+def test_the_list_row_turns_into_its_confirmation_and_cancel_puts_it_back():
+    article = make_article(title="Maybe")
+    client = Client()
+    client.force_login(article.author)
+    row = asked_in_place(client, article, f"article-{article.pk}")
+    assert row.lstrip().startswith('<li class="list-group-item')
+    assert f'id="article-{article.pk}"' in row
+    assert "Delete “Maybe”? This cannot be undone." in row
+    assert f'hx-post="/articles/{article.pk}/delete/" hx-target="closest li"' in row
+    assert f'hx-get="/articles/{article.pk}/" hx-target="closest li"' in row  # Cancel
+    assert "autofocus>Cancel" in row
+    assert Article.objects.filter(pk=article.pk).exists()
+
+    headers = {
+        **HX,
+        "HX-Target": f"article-{article.pk}",
+        "HX-Current-URL": "http://testserver/articles/?page=1",
+    }
+    back = client.get(f"/articles/{article.pk}/", headers=headers).content.decode()
+    assert back.lstrip().startswith('<li class="list-group-item')
+    assert f'href="/articles/{article.pk}/delete/?next=/articles/%3Fpage%3D1"' in back
+    assert "This cannot be undone" not in back
+
+
+def test_the_article_buttons_turn_into_the_confirmation_and_cancel_puts_them_back():
+    article = make_article(title="Maybe")
+    client = Client()
+    client.force_login(article.author)
+    buttons = asked_in_place(client, article, "article-actions")
+    assert buttons.lstrip().startswith('<div class="mt-4" id="article-actions">')
+    assert "Delete “Maybe”? This cannot be undone." in buttons
+    assert f'hx-get="/articles/{article.pk}/" hx-target="#article-actions"' in buttons
+
+    headers = {**HX, "HX-Target": "article-actions"}
+    back = client.get(f"/articles/{article.pk}/", headers=headers).content.decode()
+    assert back.lstrip().startswith(
+        '<div class="d-flex flex-wrap gap-2 mt-4" id="article-actions">'
+    )
+    assert f'hx-get="/articles/{article.pk}/delete/" hx-target="#article-actions"' in back

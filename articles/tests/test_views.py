@@ -200,10 +200,34 @@ def test_author_can_delete():
     assert not Article.objects.exists()
 
 
-def test_delete_by_get_is_refused():
+def test_delete_by_get_asks_first_and_deletes_nothing():
+    article = make_article(title="Keep <me>")
+    url = reverse("articles:delete", args=[article.pk])
+    response = logged_in_client(article.author).get(url)
+    assert response.status_code == 200
+    assert "Delete “Keep &lt;me&gt;”? This cannot be undone." in response.text
+    assert f'<form method="post" action="{url}"' in response.text
+    assert f'href="/articles/{article.pk}/" autofocus>Cancel</a>' in response.text
+    assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_the_confirmation_returns_to_a_same_site_next_only():
     article = make_article()
-    response = logged_in_client(article.author).get(reverse("articles:delete", args=[article.pk]))
-    assert response.status_code == 405
+    client = logged_in_client(article.author)
+    url = reverse("articles:delete", args=[article.pk])
+    back = client.get(url, {"next": "/articles/?page=2"}).text
+    assert 'href="/articles/?page=2" autofocus>Cancel</a>' in back
+    elsewhere = client.get(url, {"next": "https://evil.example/"}).text
+    assert 'href="https://evil.example/"' not in elsewhere
+    assert f'href="/articles/{article.pk}/" autofocus>Cancel</a>' in elsewhere
+
+
+def test_only_the_author_is_asked_and_others_are_refused(client):
+    article = make_article()
+    url = reverse("articles:delete", args=[article.pk])
+    assert logged_in_client(make_user()).get(url).status_code == 403
+    assert client.get(url)["Location"].startswith("/accounts/login/?next=")
+    assert logged_in_client(article.author).put(url).status_code == 405
     assert Article.objects.filter(pk=article.pk).exists()
 
 
