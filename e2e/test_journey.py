@@ -29,7 +29,7 @@ def test_member_signs_up_writes_edits_and_deletes_account(
         # Log out, log in again and edit the article.
         pages.log_out(page)
         pages.log_in(page, username, PASSWORD)
-        page.get_by_role("link", name=title).click()
+        page.get_by_role("link", name=title, exact=True).click()
         page.get_by_role("link", name="Edit").click()
         expect(page.get_by_label("Title")).to_have_value(title)
         page.get_by_label("Title").fill(f"{title} (revised)")
@@ -43,7 +43,7 @@ def test_member_signs_up_writes_edits_and_deletes_account(
         expect(message(page, "account")).to_contain_text("deleted")
         pages.expect_logged_out(page)
         expect(heading(page)).to_have_text("Articles")
-        expect(page.get_by_role("link", name=title)).to_have_count(0)
+        expect(page.get_by_role("link", name=title, exact=True)).to_have_count(0)
 
         # The account is gone: logging in with it is refused.
         navbar(page).get_by_role("link", name="Log in").click()
