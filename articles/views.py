@@ -88,7 +88,7 @@ def shared_list(request):
     them (their navbar) around this part, without a query for the list.
     """
     number = request.GET.get("page", "1")
-    if not number.isdigit() or len(number) > 7:
+    if not pagecache.is_kept_page_number(number):
         return None, None  # not a page that is kept
     return pagecache.stamped_get(_shared_list_key(request, int(number)))
 

@@ -142,6 +142,12 @@ def cached_count(name, count):
     return number
 
 
+def is_kept_page_number(value):
+    """Whether `value` is a `page` that copies are kept for: digits, at most 7 of them
+    (so made-up numbers cannot fill the cache without end)."""
+    return value.isdigit() and len(value) <= 7
+
+
 def _key(request):
     mode = f"fragment:{request.htmx.target or ''}" if wants_fragment(request) else "page"
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
@@ -152,7 +158,7 @@ def _shareable(request):
     """Whether this request may be answered with, or fill, a shared copy."""
     if request.method != "GET" or not set(request.GET) <= CACHED_PARAMETERS:
         return False
-    if any(not value.isdigit() or len(value) > 7 for value in request.GET.values()):
+    if not all(is_kept_page_number(value) for value in request.GET.values()):
         return False
     if request.user.is_authenticated:
         return False
