@@ -73,12 +73,13 @@ def last_active_ago(client, seconds):
 def test_activity_is_noted_once_the_resolution_has_passed_not_before():
     client = log_in(HTTP_USER_AGENT="curl/8.5.0")
     resolution = settings.SESSION_ACTIVITY_RESOLUTION
-    last_active_ago(client, resolution - 1)
-    client.get("/articles/", HTTP_USER_AGENT=FIREFOX)
-    assert row(client).user_agent == "curl/8.5.0"
-    last_active_ago(client, resolution)
-    client.get("/articles/", HTTP_USER_AGENT=FIREFOX)
-    assert row(client).user_agent == FIREFOX
+    with later(seconds=0):  # the clock stands still: a real second may pass in between
+        last_active_ago(client, resolution - 1)
+        client.get("/articles/", HTTP_USER_AGENT=FIREFOX)
+        assert row(client).user_agent == "curl/8.5.0"
+        last_active_ago(client, resolution)
+        client.get("/articles/", HTTP_USER_AGENT=FIREFOX)
+        assert row(client).user_agent == FIREFOX
 
 
 def test_the_idle_timeout_ends_a_session_just_after_its_limit():
@@ -98,10 +99,11 @@ def signed_in_ago(client, seconds):
 
 def test_the_absolute_timeout_ends_a_session_just_after_its_limit():
     client = log_in()
-    signed_in_ago(client, settings.SESSION_ABSOLUTE_TIMEOUT)
-    assert is_logged_in(client)
-    signed_in_ago(client, settings.SESSION_ABSOLUTE_TIMEOUT + 1)
-    assert not is_logged_in(client)
+    with later(seconds=0):  # the clock stands still between setting and checking
+        signed_in_ago(client, settings.SESSION_ABSOLUTE_TIMEOUT)
+        assert is_logged_in(client)
+        signed_in_ago(client, settings.SESSION_ABSOLUTE_TIMEOUT + 1)
+        assert not is_logged_in(client)
 
 
 def test_a_remembered_session_is_renewed_but_never_past_its_absolute_end():
