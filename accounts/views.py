@@ -34,7 +34,7 @@ from core.htmx import (
     render_page,
     triggered_by,
 )
-from core.pagecache import cached_for_anonymous
+from core.pagecache import cached_page
 from core.redirects import next_url
 from core.submissions import refuse, save_or_report_conflict, submitted
 
@@ -59,7 +59,7 @@ def render_field_feedback(form, name):
 @sensitive_post_parameters("password1", "password2")
 @never_cache
 @require_http_methods(["GET", "POST"])
-@cached_for_anonymous
+@cached_page
 def signup(request):
     if request.user.is_authenticated:
         return redirect_to(request, next_url(request))
@@ -83,7 +83,7 @@ def signup(request):
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "POST"])
-@cached_for_anonymous
+@cached_page
 def login(request):
     if request.user.is_authenticated:
         return redirect_to(request, next_url(request))

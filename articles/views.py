@@ -4,9 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,7 +20,7 @@ from core.htmx import (
     render_page,
     wants_fragment,
 )
-from core.pagecache import cached_for_anonymous
+from core.pagecache import cached_page
 from core.redirects import local_path, same_site_path
 from core.submissions import submitted
 
@@ -45,71 +43,24 @@ def restore_draft(request, form):
 
 @login_not_required
 @require_GET
-@cached_for_anonymous
+@cached_page
 def index(request):
-    # Anonymous visitors get the whole page from the cache (cached_for_anonymous), and
-    # members who wrote none of the page's articles its main content (shared_list).
+    # Mostly served from the cache (cached_page): rendered when a change retired the copy,
+    # or for a member who wrote one of the page's articles (their delete buttons).
     ids = Article.objects.values_list("pk", flat=True)
     paginator = Paginator(ids, settings.ARTICLES_PER_PAGE)
-    shared, version = shared_list(request) if request.user.is_authenticated else (None, None)
-    if shared and request.user.pk not in shared["authors"]:
-        paginator.count = shared["count"]
-        page = paginator.get_page(shared["number"])
-        main_html = mark_safe(shared["html"])  # noqa: S308 (our template's escaped output)
-        return render_page(request, "articles/index.html", {"page": page, "main_html": main_html})
     paginator.count = pagecache.cached_count("articles", ids.count)
     page = paginator.get_page(request.GET.get("page"))
     # The page's ids are read from the list's index alone (Article.Meta.indexes), then
     # only those rows with their authors, in one query: a late page skips 100,000 index
     # entries instead of reading and joining 100,000 rows.
-    page.object_list = (
+    page.object_list = list(
         Article.objects.filter(pk__in=page.object_list)
         .select_related("author")
         .only("title", "created_at", "author__username")
     )
-    context = {"page": page}
-    if shared is None and version is not None:
-        context["main_html"] = share_list(request, page, version)
-    return render_page(request, "articles/index.html", context)
-
-
-def _shared_list_key(request, number):
-    return f"list-main:{request.LANGUAGE_CODE}:{number}"
-
-
-def shared_list(request):
-    """The list page's main content as members who wrote none of its articles see it,
-    from the cache (core/pagecache.py), with the page's number, the number of articles
-    and the authors on the page (a member who wrote one gets delete buttons, so not
-    this): {"html", "number", "count", "authors"}, or None if it is not kept; and the
-    content version to keep it with (None when no cache is shared).
-
-    Anonymous visitors get whole pages from the cache; members get a page rendered for
-    them (their navbar) around this part, without a query for the list.
-    """
-    number = request.GET.get("page", "1")
-    if not pagecache.is_kept_page_number(number):
-        return None, None  # not a page that is kept
-    return pagecache.stamped_get(_shared_list_key(request, int(number)))
-
-
-def share_list(request, page, version):
-    """Render the page's main content for members who wrote none of its articles and
-    keep it for `version` (shared_list); None for a member who wrote one."""
-    authors = {article.author_id for article in page.object_list}
-    if request.user.pk in authors:
-        return None
-    html = render_to_string("articles/index.html#main", {"page": page}, request)
-    if "csrfmiddlewaretoken" in html:  # a form with this member's token: not shared
-        return None
-    stored = {
-        "html": html,
-        "number": page.number,
-        "count": page.paginator.count,
-        "authors": authors,
-    }
-    pagecache.stamped_set(_shared_list_key(request, page.number), version, stored)
-    return mark_safe(html)  # noqa: S308 (our template's escaped output)
+    pagecache.for_members(request, {article.author_id for article in page.object_list})
+    return render_page(request, "articles/index.html", {"page": page})
 
 
 def confirm_delete(request, article):
@@ -133,9 +84,10 @@ def confirm_delete(request, article):
 
 @login_not_required
 @require_GET
-@cached_for_anonymous
+@cached_page
 def detail(request, pk):
     article = get_object_or_404(Article.objects.select_related("author"), pk=pk)
+    pagecache.for_members(request, {article.author_id})  # their edit and delete buttons
     if wants_fragment(request, target=f"article-{pk}"):
         # Cancel in the list row's confirmation (confirm_delete) puts the row back.
         list_url = local_path(request, request.htmx.current_url)

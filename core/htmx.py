@@ -55,9 +55,6 @@ def render_page(
 
     With whole_request=False the template sees only `context`: no user, no session, no
     messages (for the error page of a request whose database is unreachable).
-
-    A view that already has its main content (`main_html` in the context, from a cache)
-    gets it used as is, in the page (the template's business) and as the fragment.
     """
     request_for_templates = request if whole_request else None
     if not wants_fragment(request):
@@ -69,12 +66,7 @@ def render_page(
         # The partial's output is already escaped; strip() would lose that mark.
         title = mark_safe(title.strip())  # noqa: S308
         parts.append(format_html("<title>{} · {}</title>", title, _("Board")))
-    if fragment == MAIN and context and context.get("main_html"):
-        parts.append(context["main_html"])  # rendered by the view already (see articles.views)
-    else:
-        parts.append(
-            render_to_string(f"{template_name}#{fragment}", context, request_for_templates)
-        )
+    parts.append(render_to_string(f"{template_name}#{fragment}", context, request_for_templates))
     if out_of_band and whole_request:
         parts.append(render_to_string("partials/oob.html", context, request))
     response = HttpResponse("".join(parts), status=status)

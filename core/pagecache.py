@@ -1,16 +1,21 @@
-"""Anonymous visitors' pages from the cache, until something on them changes.
+"""Pages from the cache, until something on them changes.
 
-Most visits are anonymous: reads of the article list and of articles, and the login
-and signup forms. Those pages are the same for every anonymous visitor in a language
-but for two values that must be new in each response, the CSP nonce and the CSRF token
-of a form. `@cached_for_anonymous` keeps such a page (or its htmx fragment) in the
-cache with placeholders for those two, and serves it again without rendering it or
-asking the database, each response with its own nonce and token.
+Most visits read: the article list and articles, and the login and signup forms. Such
+a page is the same for every anonymous visitor in a language, and for every member but
+the authors of what it shows (their edit and delete buttons), but for a few values that
+must be new in each response: the CSP nonce, the CSRF token of a form and, for members,
+the username in the navbar. `@cached_page` keeps such a page (or its htmx fragment) in
+the cache with placeholders for those, and serves it again without rendering it or
+asking the database, each response with its own values.
 
-- Only for a visitor who is not logged in and has no message waiting, and only for a
-  GET that answered 200 without the view reading the CSRF token itself.
+- Only for a GET that answered 200 without the view reading the CSRF token itself, and
+  for someone who has no message waiting.
+- Anonymous visitors share one copy. Members share another, only where the view said
+  before rendering whose page would differ (`for_members`): those authors get a page
+  rendered for them, and the others the copy, rendered with a stand-in member.
 - The key: the path, the page number (any other query parameter is not cached, so
-  made-up URLs cannot fill the cache), the language, and full page vs fragment.
+  made-up URLs cannot fill the cache), the language, visitor or member, and full page
+  vs fragment.
 - Every copy is stamped with the content version. Saving or deleting an article or a
   user changes the version once the transaction commits, and copies with another
   stamp are never served: a page cached while a change was being saved is stamped with
@@ -36,6 +41,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
+from django.utils.html import conditional_escape
 
 from core.cache import UNAVAILABLE
 from core.htmx import wants_fragment
@@ -60,22 +66,55 @@ def _placeholder_for(secret_key, name):
     return f"{name}{digest.hexdigest()[:32]}"
 
 
+class StandInMember:
+    """Who a page shared by members is rendered for: signed in, named by a placeholder,
+    the author of nothing (no user has no primary key)."""
+
+    is_authenticated = True
+    is_anonymous = False
+    pk = id = None
+
+    def get_username(self):
+        return placeholder("username")
+
+
+# What a view is rendering: a page for everyone without an account, a page that members
+# may share (once the view has said whose page differs), or one that is theirs alone.
+VISITORS, MEMBERS, MEMBERS_IF_SAID = "visitors", "members", "members if said"
+
+
+def for_members(request, authors):
+    """Say, before rendering, that the page differs only for the members `authors`
+    (user ids). For any other member it is then rendered for all of them and kept."""
+    if getattr(request, "_sharing", None) == MEMBERS_IF_SAID and request.user.pk not in authors:
+        request._sharing = MEMBERS
+        request._authors = frozenset(authors)
+
+
 def placeholders(request):
-    """What templates get instead of this response's CSP nonce and CSRF token while a
-    page is rendered to be shared (see core.context_processors.page_cache)."""
-    if not getattr(request, "_rendering_to_share", False):
+    """What templates get instead of this response's CSP nonce and CSRF token, and of
+    the member, while a page is rendered to be shared (core.context_processors)."""
+    sharing = getattr(request, "_sharing", None)
+    if sharing not in (VISITORS, MEMBERS):
         return {}
-    return {"csp_nonce": placeholder("nonce"), "csrf_token": placeholder("csrftoken")}
+    stand_ins = {"csp_nonce": placeholder("nonce"), "csrf_token": placeholder("csrftoken")}
+    if sharing == MEMBERS:
+        stand_ins["user"] = StandInMember()
+    return stand_ins
 
 
 def _fill(request, content):
-    """Put this response's nonce and, if the page has a form, its CSRF token in."""
+    """Put this response's nonce, the CSRF token if the page has a form, and the
+    member's name in (the name last: it cannot bring a placeholder in with it)."""
     nonce = placeholder("nonce")
     if nonce in content:
         content = content.replace(nonce, str(get_nonce(request)))
     token = placeholder("csrftoken")
     if token in content:
         content = content.replace(token, get_token(request))  # sets the CSRF cookie too
+    username = placeholder("username")
+    if username in content and request.user.is_authenticated:
+        content = content.replace(username, conditional_escape(request.user.get_username()))
     return content
 
 
@@ -149,9 +188,10 @@ def is_kept_page_number(value):
 
 
 def _key(request):
+    audience = "member" if request.user.is_authenticated else "visitor"
     mode = f"fragment:{request.htmx.target or ''}" if wants_fragment(request) else "page"
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pages:{request.LANGUAGE_CODE}:{mode}:{path}"
+    return f"pages:{request.LANGUAGE_CODE}:{audience}:{mode}:{path}"
 
 
 def _shareable(request):
@@ -159,8 +199,6 @@ def _shareable(request):
     if request.method != "GET" or not set(request.GET) <= CACHED_PARAMETERS:
         return False
     if not all(is_kept_page_number(value) for value in request.GET.values()):
-        return False
-    if request.user.is_authenticated:
         return False
     return not len(messages.get_messages(request))  # len() leaves them waiting
 
@@ -172,22 +210,26 @@ def _respond(request, stored):
     return response
 
 
-def cached_for_anonymous(view):
+def cached_page(view):
+    """Serve the view's page from the cache where it is shared (see the module's doc)."""
+
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not enabled() or not _shareable(request):
             return view(request, *args, **kwargs)
         key = _key(request)
         stored, version = stamped_get(key)
-        if stored is not None:
+        if stored is not None and request.user.pk not in stored["authors"]:
             return _respond(request, stored)
         if not version:  # the cache is down
             return view(request, *args, **kwargs)
-        request._rendering_to_share = True
+        request._sharing = MEMBERS_IF_SAID if request.user.is_authenticated else VISITORS
         try:
             response = view(request, *args, **kwargs)
         finally:
-            request._rendering_to_share = False
+            sharing, request._sharing = request._sharing, None
+        if sharing == MEMBERS_IF_SAID:
+            return response  # rendered for this member alone
         if response.status_code != 200 or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             # Not a page to share: an error, or the view used this visitor's token itself.
             response.content = _fill(request, response.content.decode(response.charset))
@@ -195,6 +237,7 @@ def cached_for_anonymous(view):
         stored = {
             "content": response.content.decode(response.charset),
             "headers": list(response.items()),
+            "authors": getattr(request, "_authors", frozenset()),
         }
         stamped_set(key, version, stored)
         return _respond(request, stored)

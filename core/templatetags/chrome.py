@@ -22,21 +22,9 @@ from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from core.pagecache import placeholder
+from core.pagecache import StandInMember, placeholder
 
 register = template.Library()
-
-
-class _Member:
-    """Who the navbar is rendered for: any signed-in user, named by a placeholder."""
-
-    is_authenticated = True
-
-    def __init__(self, name):
-        self.name = name
-
-    def get_username(self):
-        return self.name
 
 
 class _Visitor:
@@ -74,9 +62,9 @@ def _rendered(template_name, language, *, signed_in=False, oob=False):
 
 
 def _render(template_name, language, signed_in, oob, stand_ins):
-    username, csrf_token, here = stand_ins
+    _username, csrf_token, here = stand_ins  # the member is named by its placeholder
     context = {
-        "user": _Member(username) if signed_in else _Visitor(),
+        "user": StandInMember() if signed_in else _Visitor(),
         "csrf_token": csrf_token,
         "here": here,
         "oob": oob,

@@ -277,3 +277,52 @@ def test_members_get_the_page_they_asked_for_from_the_shared_copies(settings):
             assert label in html, number
             assert title in html, number
     assert article_queries(reader, "/articles/?page=2") == []
+
+
+def test_an_article_is_served_to_members_from_one_copy_and_rendered_for_its_author():
+    writer, reader, other_reader = make_user(), make_user(), make_user()
+    article = make_article(author=writer, title="One copy")
+    url = article.get_absolute_url()
+    assert article_queries(logged_in_client(reader), url)  # rendered and kept
+    assert article_queries(logged_in_client(other_reader), url) == []
+    html = get(logged_in_client(other_reader), url)[0].text
+    assert "One copy" in html
+    assert f"Hello, {other_reader.username}" in html
+    assert f"Hello, {reader.username}" not in html
+    assert f"/articles/{article.pk}/update/" not in html
+    # Its author is never handed the readers' copy: their edit and delete buttons.
+    own = get(logged_in_client(writer), url)[0].text
+    assert f"/articles/{article.pk}/update/" in own
+    assert f"Hello, {writer.username}" in own
+
+
+def test_a_members_page_from_the_copy_has_a_logout_form_with_their_own_working_token():
+    make_article(title="Shared")
+    TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    get(logged_in_client(make_user()), "/articles/")  # kept
+    members = []
+    for user in (make_user(), make_user()):
+        client = logged_in_client(user, enforce_csrf_checks=True)
+        response, _ = get(client, "/articles/")
+        for name in ("username", "csrftoken", "nonce"):
+            assert pagecache.placeholder(name) not in response.text
+        [token] = TOKEN.findall(response.text)
+        members.append((client, token))
+    assert members[0][1] != members[1][1]
+    client, token = members[0]
+    assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert "_auth_user_id" not in client.session
+    other, _ = members[1]
+    assert other.post("/accounts/logout/", {"csrfmiddlewaretoken": "x" * 64}).status_code == 403
+
+
+def test_members_and_anonymous_visitors_never_share_a_copy():
+    make_article(title="Apart")
+    member = make_user()
+    get(Client(), "/articles/")
+    get(logged_in_client(member), "/articles/")
+    for _ in range(2):
+        assert 'data-auth-state="anonymous"' in get(Client(), "/articles/")[0].text
+        html = get(logged_in_client(member), "/articles/")[0].text
+        assert 'data-auth-state="authenticated"' in html
+        assert f"Hello, {member.username}" in html
