@@ -77,12 +77,21 @@ class SignupForm(UniqueEmailMixin, UserCreationForm):
         return self._errors.get(name, [])
 
 
-class ProfileForm(UniqueEmailMixin, forms.ModelForm):
-    """Only these three fields: anything else posted (is_staff, username, ...) is ignored."""
+class ProfileForm(forms.ModelForm):
+    """The name shown for the user's articles and in the navbar. Only these fields:
+    anything else posted (is_staff, username, email...) is ignored."""
 
     class Meta:
         model = get_user_model()
-        fields = ("email", "first_name", "last_name")
+        fields = ("first_name", "last_name")
+
+
+class EmailForm(UniqueEmailMixin, forms.ModelForm):
+    """The address for password resets (changing it asks for the password: sudo mode)."""
+
+    class Meta:
+        model = get_user_model()
+        fields = ("email",)
 
 
 class ConfirmPasswordForm(forms.Form):

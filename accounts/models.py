@@ -27,6 +27,11 @@ class User(AbstractUser):
             ),
         ]
 
+    @property
+    def display_name(self):
+        """How the app names the user to others: the full name, else the username."""
+        return self.get_full_name() or self.get_username()
+
 
 class UserSession(AbstractBaseSession):
     """A session row that knows whose it is and where it is used.

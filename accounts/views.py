@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import activity, sudo
 from accounts.forms import (
     ConfirmPasswordForm,
+    EmailForm,
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
@@ -33,6 +34,7 @@ from core.htmx import (
     render_form_page,
     render_page,
     triggered_by,
+    wants_fragment,
 )
 from core.pagecache import cached_page
 from core.redirects import next_url
@@ -126,17 +128,76 @@ def logout(request):
     return redirect_to(request, next_url(request))
 
 
+# Settings: one area, each section at its own address. The sections' navigation is
+# beside the panel (above it on phones); with htmx it swaps only the panel.
+
+SETTINGS_SECTIONS = (
+    ("update", gettext_lazy("Profile")),
+    ("email", gettext_lazy("Email")),
+    ("change_password", gettext_lazy("Password")),
+    ("sessions", gettext_lazy("Sessions")),
+    ("delete", gettext_lazy("Danger zone")),
+)
+SETTINGS_PANEL = "settings-panel"
+
+
+def settings_nav(request, *, section=None, oob=False):
+    current = section or request.resolver_match.url_name
+    sections = [
+        {"url": reverse(f"accounts:{name}"), "label": label, "current": name == current}
+        for name, label in SETTINGS_SECTIONS
+    ]
+    return {"settings_sections": sections, "oob": oob}
+
+
+def render_settings(request, template_name, context, *, form_partial, section=None):
+    """A settings section (or a page within `section`): the whole page, its main
+    content, or for the settings navigation (htmx) only its panel, with its title and,
+    out of band, the navigation showing the new section as current. A refused form
+    answers with the form."""
+    context = {
+        **context,
+        **settings_nav(request, section=section),
+        "settings_panel": f"{template_name}#panel",
+    }
+    form = context.get("form")
+    if wants_fragment(request, target=SETTINGS_PANEL) and not (form and form.is_bound):
+        response = render_page(request, template_name, context, fragment="panel", titled=True)
+        nav = settings_nav(request, section=section, oob=True)
+        response.content += render_to_string("accounts/partials/settings_nav.html", nav).encode()
+        return response
+    if form is None:
+        return render_page(request, template_name, context)
+    return render_form_page(request, template_name, context, form_partial=form_partial)
+
+
+@require_GET
+def settings_home(request):
+    return redirect_to(request, reverse("accounts:update"))
+
+
 @require_http_methods(["GET", "POST"])
 def update(request):
     form = ProfileForm(submitted(request), instance=request.user)
+    if form.is_bound and form.is_valid() and save_or_report_conflict(form):
+        messages.success(request, _("Your profile has been saved."))
+        return redirect_to(request, request.path)
+    return render_settings(
+        request, "accounts/update.html", {"form": form}, form_partial="profile-form"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def email(request):
+    form = EmailForm(submitted(request), instance=request.user)
     if form.is_bound and form.is_valid():
-        if "email" in form.changed_data and (prompt := sudo.require(request)):
+        if form.has_changed() and (prompt := sudo.require(request)):
             return prompt
         if save_or_report_conflict(form):
-            messages.success(request, _("Your profile has been saved."))
+            messages.success(request, _("Your email address has been saved."))
             return redirect_to(request, request.path)
-    return render_form_page(
-        request, "accounts/update.html", {"form": form}, form_partial="profile-form"
+    return render_settings(
+        request, "accounts/email.html", {"form": form}, form_partial="email-form"
     )
 
 
@@ -155,7 +216,7 @@ def change_password(request):
             message = _("Your password has been changed.")
         messages.success(request, message)
         return redirect_to(request, request.path)
-    return render_form_page(
+    return render_settings(
         request,
         "accounts/change_password.html",
         {"form": form},
@@ -175,7 +236,7 @@ def delete(request):
         messages.info(request, _("Your account and all your articles have been deleted."))
         return redirect_to(request, next_url(request))
     context = {"form": form, "article_count": request.user.articles.count()}
-    return render_form_page(
+    return render_settings(
         request, "accounts/delete.html", context, form_partial="account-deletion-form"
     )
 
@@ -183,21 +244,29 @@ def delete(request):
 # Active sessions
 
 
-@require_GET
-def sessions(request):
+def current_sessions(request):
+    """The user's sessions that have not expired, this one first, then the most recently
+    active."""
     current = request.session.session_key
     rows = request.user.sessions.filter(expire_date__gt=timezone.now()).order_by("-last_activity")
-    context = {
-        "sessions": [
-            {
-                "session": row,
-                "device": activity.describe_user_agent(row.user_agent),
-                "current": row.session_key == current,
-            }
-            for row in rows
-        ]
-    }
-    return render_page(request, "accounts/sessions.html", context)
+    items = [
+        {
+            "session": row,
+            "device": activity.describe_user_agent(row.user_agent),
+            "current": row.session_key == current,
+        }
+        for row in rows
+    ]
+    return sorted(items, key=lambda item: not item["current"])  # stable: keeps the order
+
+
+@require_GET
+def sessions(request):
+    context = {"sessions": current_sessions(request)}
+    if wants_fragment(request, target="sign-out-others"):
+        # Cancel in the confirmation (sign_out_other_sessions) puts the button back.
+        return render_page(request, "accounts/sessions.html", context, fragment="sign-out-others")
+    return render_settings(request, "accounts/sessions.html", context, form_partial=None)
 
 
 @require_POST
@@ -212,8 +281,20 @@ def sign_out_session(request, public_id):
     return redirect_to(request, reverse("accounts:sessions"))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sign_out_other_sessions(request):
+    """Asks first (GET: a page without JavaScript, in place of the button with htmx),
+    then signs every other session out (POST, in sudo mode)."""
+    if request.method == "GET":
+        others = sum(not item["current"] for item in current_sessions(request))
+        context = {"others": others}
+        if wants_fragment(request, target="sign-out-others"):
+            return render_page(
+                request, "accounts/sign_out_others.html", context, fragment="confirmation"
+            )
+        return render_settings(
+            request, "accounts/sign_out_others.html", context, form_partial=None, section="sessions"
+        )
     if prompt := sudo.require(request):
         return prompt
     count = UserSession.end_all_for(request.user, except_key=request.session.session_key)

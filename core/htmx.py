@@ -45,13 +45,15 @@ def render_page(
     status=None,
     out_of_band=True,
     whole_request=True,
+    titled=False,
 ):
     """Render `template_name`, or for an htmx swap only its `fragment` partial.
 
     The page's main content goes into #main whatever element sent the request, with the
-    page's title. Fragments are followed by the navbar and the messages, swapped out of
-    band so that they always show the current state (unless `out_of_band` is False: an
-    error message that goes into the messages area itself).
+    page's title (other fragments get the title too when `titled`). Fragments are
+    followed by the navbar and the messages, swapped out of band so that they always
+    show the current state (unless `out_of_band` is False: an error message that goes
+    into the messages area itself).
 
     With whole_request=False the template sees only `context`: no user, no session, no
     messages (for the error page of a request whose database is unreachable).
@@ -61,7 +63,7 @@ def render_page(
         content = render_to_string(template_name, context, request_for_templates)
         return HttpResponse(content, status=status)
     parts = []
-    if fragment == MAIN:
+    if fragment == MAIN or titled:
         title = render_to_string(f"{template_name}#title", context, request_for_templates)
         # The partial's output is already escaped; strip() would lose that mark.
         title = mark_safe(title.strip())  # noqa: S308

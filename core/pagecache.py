@@ -77,6 +77,17 @@ class StandInMember:
     def get_username(self):
         return placeholder("username")
 
+    @property
+    def display_name(self):
+        return placeholder("display_name")
+
+
+def fill_member(content, user):
+    """Put the member's names in for the stand-in's (escaped, as a template would)."""
+    for name, value in (("username", user.get_username()), ("display_name", user.display_name)):
+        content = content.replace(placeholder(name), conditional_escape(value))
+    return content
+
 
 # What a view is rendering: a page for everyone without an account, a page that members
 # may share (once the view has said whose page differs), or one that is theirs alone.
@@ -105,16 +116,15 @@ def placeholders(request):
 
 def _fill(request, content):
     """Put this response's nonce, the CSRF token if the page has a form, and the
-    member's name in (the name last: it cannot bring a placeholder in with it)."""
+    member's names in (the names last: they cannot bring a placeholder in with them)."""
     nonce = placeholder("nonce")
     if nonce in content:
         content = content.replace(nonce, str(get_nonce(request)))
     token = placeholder("csrftoken")
     if token in content:
         content = content.replace(token, get_token(request))  # sets the CSRF cookie too
-    username = placeholder("username")
-    if username in content and request.user.is_authenticated:
-        content = content.replace(username, conditional_escape(request.user.get_username()))
+    if request.user.is_authenticated:
+        content = fill_member(content, request.user)
     return content
 
 

@@ -85,7 +85,7 @@ def test_profile_refuses_an_email_taken_in_another_case():
     user = make_user()
     client = Client()
     client.force_login(user)
-    response = client.post("/accounts/update/", {"email": "Taken@example.org"})
+    response = client.post("/accounts/email/", {"email": "Taken@example.org"})
     assert response.status_code == 422
     assert b"An account with this email address already exists." in response.content
 

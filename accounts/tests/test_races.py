@@ -61,11 +61,11 @@ def test_signup_that_loses_the_race_for_its_email_gets_the_form_error(client):
 
 
 @pytest.mark.django_db
-def test_profile_update_that_loses_the_race_for_an_email_gets_the_form_error(client):
+def test_an_email_change_that_loses_the_race_for_the_address_gets_the_form_error(client):
     user = make_user("alice")
     client.force_login(user)
     with rival_saves_first(username="bob", email="new@example.org") as rival:
-        response = client.post(reverse("accounts:update"), {"email": "NEW@example.org"})
+        response = client.post(reverse("accounts:email"), {"email": "NEW@example.org"})
 
     assert rival.done
     assert response.status_code == 422

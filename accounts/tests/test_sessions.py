@@ -1,12 +1,14 @@
 """Remember me, session timeouts, recorded activity, the sessions page and sudo mode."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import UserSession
 from accounts.tests.factories import PASSWORD, later, make_user
@@ -222,9 +224,63 @@ def test_signing_out_this_session_from_the_sessions_page_is_refused():
     assert is_logged_in(here)
 
 
-def test_signing_out_by_get_is_refused():
+def test_signing_out_one_session_by_get_is_refused():
+    user = make_user()
+    here, _ = log_in(user)
+    there, _ = log_in(user)
+    other = UserSession.objects.get(session_key=there.session.session_key)
+    assert here.get(f"/accounts/sessions/{other.public_id}/sign-out/").status_code == 405
+    assert is_logged_in(there)
+
+
+def test_signing_out_the_others_asks_first_on_a_page_of_its_own():
+    user = make_user()
+    here, _ = log_in(user)
+    others = [log_in(user)[0] for _ in range(2)]
+    sessions_page = here.get("/accounts/sessions/").text
+    # The button is a link to the question, not a form that acts at once.
+    assert 'href="/accounts/sessions/sign-out-others/"' in sessions_page
+    assert 'action="/accounts/sessions/sign-out-others/"' not in sessions_page
+    question = here.get("/accounts/sessions/sign-out-others/")
+    assert question.status_code == 200
+    assert "Sign out of 2 other sessions? They will need to log in again." in question.text
+    assert 'action="/accounts/sessions/sign-out-others/"' in question.text
+    assert re.search(r'href="/accounts/sessions/"[^>]*autofocus>Cancel<', question.text)
+    assert all(is_logged_in(client) for client in others)  # asking ended nothing
+
+
+def test_with_htmx_the_question_takes_the_place_of_the_button_and_cancel_puts_it_back():
+    user = make_user()
+    here, _ = log_in(user)
+    log_in(user)
+    headers = {**HX, "HX-Target": "sign-out-others"}
+    question = here.get("/accounts/sessions/sign-out-others/", headers=headers).text
+    assert question.lstrip().startswith('<div id="sign-out-others"')
+    assert "Sign out of 1 other session? It will need to log in again." in question
+    button = here.get("/accounts/sessions/", headers=headers).text
+    assert button.lstrip().startswith('<div id="sign-out-others"><a class="btn btn-danger"')
+    assert "Your sessions" not in button  # only the button, not the page
+
+
+def test_with_no_other_session_there_is_nothing_to_sign_out():
     here, _ = log_in(make_user())
-    assert here.get("/accounts/sessions/sign-out-others/").status_code == 405
+    assert 'href="/accounts/sessions/sign-out-others/"' not in here.get("/accounts/sessions/").text
+    page = here.get("/accounts/sessions/sign-out-others/").text
+    assert "You are not signed in anywhere else." in page
+    assert 'action="/accounts/sessions/sign-out-others/"' not in page
+
+
+def test_this_device_is_listed_first():
+    user = make_user()
+    here, _ = log_in(user, HTTP_USER_AGENT=FIREFOX)
+    there, _ = log_in(user, HTTP_USER_AGENT=SAFARI)
+    # The other one was active more recently: still, this device comes first.
+    UserSession.objects.filter(session_key=there.session.session_key).update(
+        last_activity=timezone.now() + timedelta(hours=1)
+    )
+    content = here.get("/accounts/sessions/").text
+    assert content.index("Firefox on Windows") < content.index("Mobile Safari on iOS")
+    assert content.index("This device") < content.index("Mobile Safari on iOS")
 
 
 def test_password_change_can_keep_other_sessions():
@@ -271,7 +327,7 @@ def test_the_sudo_prompt_never_puts_the_password_back_into_the_page():
     data = {"email": "new@example.org", "sudo-password": typed}
     with later(minutes=11):
         for headers in ({}, HX):
-            response = here.post("/accounts/update/", data, headers=headers)
+            response = here.post("/accounts/email/", data, headers=headers)
             assert response.status_code == 422
             assert "That is not your password." in response.text
             assert typed not in response.text  # neither in the field nor in a hidden one
@@ -300,24 +356,30 @@ def test_sudo_mode_lasts_ten_minutes_after_confirming():
 def test_email_change_needs_sudo_and_keeps_what_was_typed():
     user = make_user(email="old@example.org")
     here, _ = log_in(user)
-    data = {"email": "new@example.org", "first_name": "Ada", "last_name": "L"}
+    data = {"email": "new@example.org"}
     with later(minutes=11):
-        prompt = here.post("/accounts/update/", data)
+        prompt = here.post("/accounts/email/", data)
         content = prompt.content.decode()
         assert 'name="email" value="new@example.org"' in content
         user.refresh_from_db()
         assert user.email == "old@example.org"
-        here.post("/accounts/update/", {**data, "sudo-password": PASSWORD})
+        here.post("/accounts/email/", {**data, "sudo-password": PASSWORD})
     user.refresh_from_db()
-    assert (user.email, user.first_name) == ("new@example.org", "Ada")
+    assert user.email == "new@example.org"
+
+
+def test_saving_the_same_email_again_needs_no_sudo():
+    user = make_user(email="old@example.org")
+    here, _ = log_in(user)
+    with later(minutes=30):
+        assert here.post("/accounts/email/", {"email": "old@example.org"}).status_code == 302
 
 
 def test_name_change_needs_no_sudo():
     user = make_user(email="old@example.org")
     here, _ = log_in(user)
     with later(minutes=30):
-        data = {"email": "old@example.org", "first_name": "Ada"}
-        assert here.post("/accounts/update/", data).status_code == 302
+        assert here.post("/accounts/update/", {"first_name": "Ada"}).status_code == 302
     user.refresh_from_db()
     assert user.first_name == "Ada"
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.urls import reverse
@@ -7,7 +9,7 @@ from accounts.models import UserSession
 from accounts.tests.factories import PASSWORD, make_user
 from articles.models import Article
 from articles.tests.factories import make_article
-from core.tests.helpers import logged_in_client
+from core.tests.helpers import HX, logged_in_client, menu_name
 
 pytestmark = pytest.mark.django_db
 
@@ -187,17 +189,32 @@ def test_profile_page_needs_login(client):
     assert response.url == "/accounts/login/?next=/accounts/update/"
 
 
-def test_profile_update_saves_email_and_names():
-    user = make_user()
+def test_profile_update_saves_the_names_shown_for_the_user():
+    user = make_user("ada")
     client = logged_in_client(user)
-    data = {"email": "ada@example.org", "first_name": "Ada", "last_name": "Lovelace"}
+    data = {"first_name": "Ada", "last_name": "Lovelace"}
     response = client.post(reverse("accounts:update"), data)
     assert response.status_code == 302
     user.refresh_from_db()
-    assert (user.email, user.first_name, user.last_name) == ("ada@example.org", "Ada", "Lovelace")
+    assert (user.first_name, user.last_name) == ("Ada", "Lovelace")
+    # The full name is shown where the username was: the menu and the user's articles.
+    make_article(author=user, title="Notes")
+    page = client.get(INDEX).text
+    assert menu_name(page) == "Ada Lovelace"
+    assert "by Ada Lovelace" in page
+    assert "Signed in as <strong>ada</strong>" in page
 
 
-def test_profile_update_ignores_every_other_field():
+def test_without_a_name_the_username_is_shown():
+    user = make_user("plainname")
+    make_article(author=user)
+    page = logged_in_client(user).get(INDEX).text
+    assert menu_name(page) == "plainname"
+    assert "by plainname" in page
+
+
+@pytest.mark.parametrize("view", ["accounts:update", "accounts:email"])
+def test_profile_and_email_forms_ignore_every_other_field(view):
     user = make_user("plain")
     client = logged_in_client(user)
     data = {
@@ -211,19 +228,32 @@ def test_profile_update_ignores_every_other_field():
         "password": "pbkdf2_sha256$1$x$y",
         "date_joined": "2000-01-01",
     }
-    client.post(reverse("accounts:update"), data)
+    assert client.post(reverse(view), data).status_code == 302
     user.refresh_from_db()
     assert user.username == "plain"
     assert not user.is_staff
     assert not user.is_superuser
     assert user.is_active
     assert user.check_password(PASSWORD)
-    assert user.email == "a@example.org"
+    # Each form saves its own fields only.
+    if view == "accounts:update":
+        assert (user.first_name, user.email) == ("A", "")
+    else:
+        assert (user.first_name, user.email) == ("", "a@example.org")
 
 
-def test_profile_update_with_an_invalid_email_is_refused():
+def test_email_change_saves_the_address():
+    user = make_user()
+    response = logged_in_client(user).post(reverse("accounts:email"), {"email": "ada@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:email")
+    user.refresh_from_db()
+    assert user.email == "ada@example.org"
+
+
+def test_an_invalid_email_is_refused():
     user = make_user(email="old@example.org")
-    response = logged_in_client(user).post(reverse("accounts:update"), {"email": "not-an-email"})
+    response = logged_in_client(user).post(reverse("accounts:email"), {"email": "not-an-email"})
     assert response.status_code == 422
     assert "email" in response.context["form"].errors
     user.refresh_from_db()
@@ -285,6 +315,22 @@ def test_delete_page_says_what_will_be_removed():
     assert b"All your 2 articles will be deleted" in response.content
 
 
+@pytest.mark.parametrize(
+    ("count", "says"),
+    [
+        (0, "You have written no articles."),
+        (1, "Your 1 article will be deleted with it."),
+    ],
+)
+def test_delete_page_counts_the_articles_in_words_that_fit_the_number(count, says):
+    user = make_user()
+    for _ in range(count):
+        make_article(author=user)
+    html = logged_in_client(user).get(reverse("accounts:delete")).text
+    assert says in html
+    assert " 0 articles" not in html
+
+
 def test_delete_with_the_password_removes_user_articles_and_sessions():
     user = make_user()
     make_article(author=user)
@@ -328,11 +374,13 @@ def test_navbar_for_anonymous_visitors(client):
 
 def test_navbar_for_logged_in_users():
     content = logged_in_client(make_user("ada")).get(INDEX).content.decode()
-    assert "Hello, ada" in content
-    assert 'action="/accounts/logout/"' in content
-    for url in ("/accounts/update/", "/accounts/password/", "/accounts/delete/"):
-        assert f'href="{url}"' in content
-    assert 'href="/accounts/login/"' not in content
+    assert menu_name(content) == "ada"
+    navbar = re.search(r'<nav id="navbar".*?</nav>', content, re.S)[0]
+    assert 'action="/accounts/logout/"' in navbar
+    # One menu: Settings and Log out; account deletion is not one tap away.
+    assert 'href="/accounts/update/"' in navbar
+    assert 'href="/accounts/delete/"' not in navbar
+    assert 'href="/accounts/login/"' not in navbar
 
 
 def test_username_is_escaped_in_the_navbar():
@@ -349,3 +397,57 @@ def test_a_wrong_password_is_refused_with_one_clear_error_and_never_echoed():
     assert error.code == "password_incorrect"
     assert error.messages == ["That is not your password. Nothing was changed."]
     assert "not-the-password" not in str(form["password"])
+
+
+# Settings: one area with a navigation between its sections
+
+
+SECTIONS = {
+    "/accounts/update/": "Your profile",
+    "/accounts/email/": "Your email address",
+    "/accounts/password/": "Change your password",
+    "/accounts/sessions/": "Your sessions",
+    "/accounts/delete/": "Danger zone",
+}
+
+
+def settings_nav(html):
+    return re.search(r'<nav id="settings-nav".*?</nav>', html, re.S)[0]
+
+
+@pytest.mark.parametrize("url", SECTIONS)
+def test_every_settings_section_shows_the_navigation_with_itself_as_current(url):
+    html = logged_in_client(make_user()).get(url).text
+    nav = settings_nav(html)
+    for section in SECTIONS:
+        assert f'href="{section}"' in nav
+    assert re.findall(r'href="([^"]+)"[^>]*aria-current="page"', nav) == [url]
+    assert f'<h1 class="h3 mb-1">{SECTIONS[url]}</h1>' in html
+
+
+@pytest.mark.parametrize("url", SECTIONS)
+def test_the_settings_navigation_swaps_only_the_panel_and_marks_the_new_section(url):
+    headers = {**HX, "HX-Target": "settings-panel"}
+    html = logged_in_client(make_user()).get(url, headers=headers).text
+    assert html.startswith("<title>")  # the new section's title
+    assert f">{SECTIONS[url]}</h1>" in html
+    nav = settings_nav(html)
+    assert 'hx-swap-oob="true"' in nav
+    assert re.findall(r'href="([^"]+)"[^>]*aria-current="page"', nav) == [url]
+    # Only the panel: the layout around it stays on the page.
+    assert 'id="settings-panel"' not in html
+
+
+def test_settings_leads_to_the_first_section():
+    response = logged_in_client(make_user()).get("/accounts/settings/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/update/"
+
+
+def test_a_refused_settings_form_answers_with_the_form_even_from_the_panel():
+    headers = {**HX, "HX-Target": "settings-panel"}
+    response = logged_in_client(make_user()).post(
+        "/accounts/email/", {"email": "x"}, headers=headers
+    )
+    assert response.status_code == 422
+    assert response.text.lstrip().startswith("<form")

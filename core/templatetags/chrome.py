@@ -19,10 +19,9 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from core.pagecache import StandInMember, placeholder
+from core.pagecache import StandInMember, fill_member, placeholder
 
 register = template.Library()
 
@@ -42,7 +41,7 @@ def navbar(context, oob=False):
     if signed_in:
         # The token first: a username can never bring a placeholder in with it.
         html = html.replace(placeholder("csrftoken"), str(context["csrf_token"]))
-        html = html.replace(placeholder("username"), conditional_escape(user.get_username()))
+        html = fill_member(html, user)
     return mark_safe(html)  # noqa: S308 (our template's output and escaped values)
 
 

@@ -10,6 +10,15 @@ from django.test import Client
 # The header htmx sends with each of its requests.
 HX = {"HX-Request": "true"}
 
+_MENU_NAME = re.compile(r'<span class="user-menu-name">([^<]*)</span>')
+
+
+def menu_name(html):
+    """The name on the navbar's account menu, as written in the HTML (escaped); None
+    when the page is not a signed-in member's."""
+    found = _MENU_NAME.search(html)
+    return found[1] if found else None
+
 
 def logged_in_client(user, **client_kwargs):
     """A test client signed in as `user` (without going through the login form)."""

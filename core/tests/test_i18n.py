@@ -120,7 +120,7 @@ def test_messages_from_views_are_in_korean(client):
     assert "ada님, 다시 오신 것을 환영합니다." in page(response)
     html = page(client.get("/accounts/delete/", headers=KO))
     assert "<strong>ada</strong> 계정이 영구적으로 삭제되고" in html
-    assert "작성한 글 0개도 함께 삭제됩니다." in html
+    assert "작성한 글이 없습니다." in html  # none: no "0 articles"
     make_article(author=user)
     make_article(author=user)
     assert "작성한 글 2개도 함께 삭제됩니다." in page(client.get("/accounts/delete/", headers=KO))

@@ -55,13 +55,28 @@
       return;
     }
     var target = event.detail.target;
-    if (target && target.id === "main") {
+    if (target && (target.id === "main" || target.id === "settings-panel")) {
       var heading = target.querySelector("h1") || target;
       heading.setAttribute("tabindex", "-1");
       heading.focus({ preventScroll: true });
-      window.scrollTo(0, 0);
+      if (target.id === "main") window.scrollTo(0, 0);
     }
   });
+  // The account menu (a <details> in the navbar) closes on a click outside it, and on
+  // Escape, which gives the focus back to its button.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = document.querySelector("details.user-menu[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+
   // Live validation (signup) replaces a field's feedback block: keep the field's
   // aria-invalid, aria-describedby and styling in step with it.
   document.addEventListener("htmx:afterSettle", function () {
