@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -7,6 +8,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -102,9 +104,33 @@ def login(request):
         return redirect_to(request, next_url(request))
     if form.is_bound:
         ratelimit.hit("login-ip", ip)  # count the failure
+        warn_before_lockout(request, form)
     return render_form_page(
         request, "accounts/login.html", {"form": form}, form_partial="login-form"
     )
+
+
+# From how many attempts left the login form says how many remain before the lockout.
+LOCKOUT_WARNING_FROM = 2
+
+
+def warn_before_lockout(request, form):
+    """After a wrong password, say so when only a few attempts are left before
+    django-axes locks the account on this device."""
+    if not form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+        return
+    credentials = {"username": form.data.get("username", "")}
+    left = settings.AXES_FAILURE_LIMIT - AxesProxyHandler.get_failures(request, credentials)
+    if 0 < left <= LOCKOUT_WARNING_FROM:
+        minutes = settings.AXES_COOLOFF_TIME // timedelta(minutes=1)
+        message = ngettext(
+            "%(count)s attempt left before this account is locked on this device for "
+            "%(minutes)s minutes.",
+            "%(count)s attempts left before this account is locked on this device for "
+            "%(minutes)s minutes.",
+            left,
+        )
+        form.add_error(None, message % {"count": left, "minutes": minutes})
 
 
 def locked_out(request, original_response=None, credentials=None):

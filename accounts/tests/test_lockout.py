@@ -43,6 +43,23 @@ def test_five_failures_lock_the_account_for_that_client_with_429():
     assert user.sessions.count() == 0
 
 
+def test_the_login_form_warns_when_two_attempts_are_left_and_when_one_is():
+    make_user("ada")
+    client = client_from("203.0.113.9")
+    wrong = "The username or email and the password do not match an account."
+    said = [texts_of(attempt(client, "ADA").text, "alert") for _ in range(4)]
+    assert said[:2] == [[wrong], [wrong]]  # no warning while there are more left
+    assert said[2] == [
+        wrong + " 2 attempts left before this account is locked on this device for 15 minutes."
+    ]
+    assert said[3] == [
+        wrong + " 1 attempt left before this account is locked on this device for 15 minutes."
+    ]
+    # Another client, or a name that is not wrong but missing, is not warned.
+    assert texts_of(attempt(client_from("198.51.100.9"), "ada").text, "alert") == [wrong]
+    assert "attempt" not in attempt(client_from("203.0.113.9"), "").text
+
+
 def test_four_failures_do_not_lock():
     make_user("ada")
     client = lock("ada", failures=4)

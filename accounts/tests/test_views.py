@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from accounts.forms import ConfirmPasswordForm
@@ -451,3 +452,19 @@ def test_a_refused_settings_form_answers_with_the_form_even_from_the_panel():
     )
     assert response.status_code == 422
     assert response.text.lstrip().startswith("<form")
+
+
+def test_signup_shows_every_error_at_once_without_javascript():
+    data = {"username": "", "email": "bad", "password1": "123", "password2": "124"}
+    response = Client().post(reverse("accounts:signup"), data)
+    assert response.status_code == 422
+    html = response.text
+    for error in (
+        "This field is required.",
+        "Enter a valid email address.",
+        "The two password fields didn\u2019t match.",
+        "This password is too short.",
+        "This password is entirely numeric.",
+    ):
+        assert error in html, error
+    assert not get_user_model().objects.exists()

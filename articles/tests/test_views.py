@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
@@ -283,3 +285,33 @@ def test_an_author_of_several_articles_edits_and_deletes_exactly_the_one_asked_f
     assert first.title != "Edited"
     client.post(f"/articles/{first.pk}/delete/")
     assert list(Article.objects.all()) == [second]
+
+
+def test_the_page_number_is_text_between_the_previous_and_next_links(client):
+    author = make_user()
+    Article.objects.bulk_create(
+        Article(title=f"T{i}", content="c", author=author) for i in range(45)
+    )
+    html = client.get(INDEX, {"page": 2}).text
+    nav = re.search(r'<nav class="[^"]*" aria-label="Pages">(.*?)</nav>', html, re.S)[1]
+    links = re.findall(r'<a [^>]*rel="(prev|next)"[^>]*>(\w+)</a>', nav)
+    assert links == [("prev", "Previous"), ("next", "Next")]
+    # Where the reader is: plain text, neither a link nor a button.
+    label = re.search(r"<span[^>]*>(Page 2 of 3)</span>", nav)
+    assert label
+    assert "btn" not in label[0]
+    assert "page-link" not in nav
+
+
+@pytest.mark.parametrize(
+    ("url", "back"),
+    [("/articles/create/", "/articles/"), ("/articles/{pk}/update/", "/articles/{pk}/")],
+)
+def test_the_write_and_edit_forms_have_a_cancel_link_back(url, back):
+    author = make_user()
+    article = make_article(author=author)
+    url = url.format(pk=article.pk)
+    html = logged_in_client(author).get(url).text
+    form = re.search(rf'<form method="post" action="{url}".*?</form>', html, re.S)[0]
+    back = back.format(pk=article.pk)
+    assert re.search(rf'<a class="btn btn-outline-secondary" href="{back}"[^>]*>Cancel</a>', form)

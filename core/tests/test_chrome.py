@@ -73,3 +73,16 @@ def test_a_new_secret_key_leaves_no_placeholder_behind(settings):
     settings.SECRET_KEY = "another-secret-key-" + "s" * 40  # a rotated key
     html = Client().get("/articles/").text
     assert 'href="/language/ko/?next=/articles/"' in html
+
+
+def test_the_theme_is_set_by_a_blocking_script_before_the_stylesheets():
+    html = Client().get("/articles/").text
+    head = html[: html.index("</head>")]
+    script = re.search(r'<script src="/static/js/theme\.js"([^>]*)>', head)
+    assert script
+    assert "defer" not in script[1]
+    assert "async" not in script[1]
+    assert re.search(r'nonce="[^"]+"', script[1])  # allowed by the strict CSP
+    assert head.index("theme.js") < head.index("bootstrap")
+    # The switch in the footer stays hidden until that script shows it.
+    assert re.search(r"<div data-theme-switch hidden>", html)

@@ -62,6 +62,64 @@
       if (target.id === "main") window.scrollTo(0, 0);
     }
   });
+  // Each flash message gets a button that dismisses it (without JavaScript they stay
+  // until the next page, which is when they go anyway).
+  function addDismissButtons() {
+    var messages = document.getElementById("messages");
+    if (!messages) return;
+    messages.querySelectorAll(".alert").forEach(function (alert) {
+      if (alert.querySelector(".btn-close")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn-close";
+      button.setAttribute("aria-label", messages.dataset.dismiss || "Dismiss");
+      alert.classList.add("alert-dismissible");
+      alert.appendChild(button);
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("#messages .btn-close");
+    if (button) button.closest(".alert").remove();
+  });
+
+  // A "Show password" button under each password field: the password can be checked
+  // before it is sent. It shows the text while pressed (aria-pressed) and hides it again
+  // when the form is sent, so no browser offers to remember it as plain text.
+  function addPasswordToggles() {
+    var body = document.body;
+    document.querySelectorAll("input[type='password']:not([data-toggle-added])").forEach(function (input) {
+      input.setAttribute("data-toggle-added", "");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-link btn-sm p-0 password-toggle";
+      button.setAttribute("aria-controls", input.id);
+      button.setAttribute("aria-pressed", "false");
+      button.textContent = body.dataset.showPassword;
+      button.addEventListener("click", function () {
+        var shown = input.type === "password";
+        input.type = shown ? "text" : "password";
+        button.setAttribute("aria-pressed", String(shown));
+        button.textContent = shown ? body.dataset.hidePassword : body.dataset.showPassword;
+      });
+      var field = input.closest(".mb-3") || input.parentElement;
+      field.appendChild(button);
+    });
+  }
+  document.addEventListener("submit", function (event) {
+    event.target.querySelectorAll("input[data-toggle-added]").forEach(function (input) {
+      input.type = "password";
+    });
+  }, true);
+
+  function enhance() {
+    addDismissButtons();
+    addPasswordToggles();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", enhance);
+  else enhance();
+  document.addEventListener("htmx:afterSettle", enhance);
+  document.addEventListener("htmx:oobAfterSwap", enhance);
+
   // The account menu (a <details> in the navbar) closes on a click outside it, and on
   // Escape, which gives the focus back to its button.
   document.addEventListener("click", function (event) {
