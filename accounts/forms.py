@@ -78,12 +78,19 @@ class SignupForm(UniqueEmailMixin, UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
-    """The name shown for the user's articles and in the navbar. Only these fields:
-    anything else posted (is_staff, username, email...) is ignored."""
+    """The name shown for the user's articles and in the navbar, and the time zone the
+    user reads times in. Only these fields: anything else posted (is_staff, username,
+    email...) is ignored."""
 
     class Meta:
         model = get_user_model()
-        fields = ("first_name", "last_name")
+        fields = ("first_name", "last_name", "time_zone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = list(self.fields["time_zone"].choices)
+        choices[0] = ("", _("Automatic (this browser's time zone)"))
+        self.fields["time_zone"].choices = choices
 
 
 class EmailForm(UniqueEmailMixin, forms.ModelForm):

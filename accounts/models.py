@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -7,10 +9,23 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
+def time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
 class User(AbstractUser):
     """The project's user. The username is unique ignoring case, as the signup form
     promises (the database enforces it, so two sign-ups at once cannot both win). An
     email is optional, but unique ignoring case when given."""
+
+    # Times are shown in this zone; empty: in the browser's own (static/js/app.js).
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        choices=time_zone_choices,
+        help_text=_("Times are shown in this zone. Automatic: your browser's."),
+    )
 
     class Meta(AbstractUser.Meta):
         constraints = [

@@ -1,7 +1,12 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+# Saved again within this time of publishing is not shown as an edit.
+EDIT_GRACE = timedelta(minutes=1)
 
 
 class Article(models.Model):
@@ -33,3 +38,8 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.pk])
+
+    @property
+    def was_edited(self):
+        """Whether it was changed after it was published (shown as "edited")."""
+        return self.updated_at - self.created_at > EDIT_GRACE

@@ -57,7 +57,14 @@ def index(request):
     page.object_list = list(
         Article.objects.filter(pk__in=page.object_list)
         .select_related("author")
-        .only("title", "created_at", "author__username", "author__first_name", "author__last_name")
+        .only(
+            "title",
+            "created_at",
+            "updated_at",
+            "author__username",
+            "author__first_name",
+            "author__last_name",
+        )
     )
     pagecache.for_members(request, {article.author_id for article in page.object_list})
     return render_page(request, "articles/index.html", {"page": page})

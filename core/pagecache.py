@@ -81,10 +81,18 @@ class StandInMember:
     def display_name(self):
         return placeholder("display_name")
 
+    @property
+    def time_zone(self):
+        return placeholder("time_zone")
+
 
 def fill_member(content, user):
-    """Put the member's names in for the stand-in's (escaped, as a template would)."""
-    for name, value in (("username", user.get_username()), ("display_name", user.display_name)):
+    """Put the member's own values in for the stand-in's (escaped, as a template would)."""
+    for name, value in (
+        ("username", user.get_username()),
+        ("display_name", user.display_name),
+        ("time_zone", user.time_zone),
+    ):
         content = content.replace(placeholder(name), conditional_escape(value))
     return content
 

@@ -55,13 +55,13 @@ def footer(context):
 
 def _rendered(template_name, language, *, signed_in=False, oob=False):
     # The placeholders are part of the key: they follow the secret key.
-    stand_ins = (placeholder("username"), placeholder("csrftoken"), placeholder("here"))
+    stand_ins = tuple(placeholder(name) for name in ("username", "csrftoken", "here", "time_zone"))
     render = _render if settings.DEBUG else _render_once
     return render(template_name, language, signed_in, oob, stand_ins)
 
 
 def _render(template_name, language, signed_in, oob, stand_ins):
-    _username, csrf_token, here = stand_ins  # the member is named by its placeholder
+    _username, csrf_token, here, _time_zone = stand_ins  # the member's are its placeholders
     context = {
         "user": StandInMember() if signed_in else _Visitor(),
         "csrf_token": csrf_token,

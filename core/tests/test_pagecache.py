@@ -325,3 +325,20 @@ def test_members_and_anonymous_visitors_never_share_a_copy():
         html = get(logged_in_client(member), "/articles/")[0].text
         assert 'data-auth-state="authenticated"' in html
         assert menu_name(html) == member.username
+
+
+def test_each_member_gets_their_own_time_zone_in_the_shared_copy():
+    make_article(title="Zones")
+    members = []
+    for zone in ("Asia/Seoul", "", "America/New_York"):
+        member = make_user()
+        member.time_zone = zone
+        member.save()
+        members.append(member)
+    get(logged_in_client(make_user()), "/articles/")  # kept
+    for member in members:
+        client = logged_in_client(member)
+        assert article_queries(client, "/articles/") == []  # from the copy
+        html = get(client, "/articles/")[0].text
+        assert f'data-time-zone="{member.time_zone}"' in html
+        assert pagecache.placeholder("time_zone") not in html

@@ -111,9 +111,55 @@
     });
   }, true);
 
+  // Times (core/templatetags/times.py): in the member's chosen time zone (the navbar's
+  // data-time-zone), else the browser's, in the page's language; recent ones as
+  // "3 hours ago", with the full date and time as the tooltip.
+  var RELATIVE_UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800],
+    ["day", 86400], ["hour", 3600], ["minute", 60]];
+  var RELATIVE_LIMIT = 7 * 86400; // older: the date itself
+
+  function dateFormat(language) {
+    var navbar = document.getElementById("navbar");
+    var zone = (navbar && navbar.dataset.timeZone) || undefined;
+    var options = { dateStyle: "medium", timeStyle: "short", timeZone: zone };
+    try {
+      return new Intl.DateTimeFormat(language, options);
+    } catch (error) {
+      delete options.timeZone; // a zone this browser does not know: its own
+      return new Intl.DateTimeFormat(language, options);
+    }
+  }
+
+  function showTimes() {
+    var language = document.documentElement.lang || undefined;
+    var absolute = dateFormat(language);
+    var relative = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
+    document.querySelectorAll("time[data-time]").forEach(function (element) {
+      var when = new Date(element.getAttribute("datetime"));
+      if (isNaN(when.getTime())) return;
+      var full = absolute.format(when);
+      var seconds = (when.getTime() - Date.now()) / 1000;
+      var text = full;
+      if (element.dataset.time === "relative" && Math.abs(seconds) < RELATIVE_LIMIT) {
+        text = relative.format(0, "second"); // "now"
+        for (var i = 0; i < RELATIVE_UNITS.length; i++) {
+          var unit = RELATIVE_UNITS[i];
+          if (Math.abs(seconds) >= unit[1]) {
+            text = relative.format(Math.round(seconds / unit[1]), unit[0]);
+            break;
+          }
+        }
+      }
+      if (element.textContent !== text) element.textContent = text;
+      element.title = full;
+    });
+  }
+  window.setInterval(showTimes, 60000); // "2 minutes ago" stays true
+
   function enhance() {
     addDismissButtons();
     addPasswordToggles();
+    showTimes();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", enhance);
   else enhance();
