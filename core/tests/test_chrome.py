@@ -86,3 +86,42 @@ def test_the_theme_is_set_by_a_blocking_script_before_the_stylesheets():
     assert head.index("theme.js") < head.index("bootstrap")
     # The switch in the footer stays hidden until that script shows it.
     assert re.search(r"<div data-theme-switch hidden>", html)
+
+
+def meta(html, attribute, name):
+    found = re.search(rf'<meta {attribute}="{name}" content="([^"]*)">', html)
+    return found[1] if found else None
+
+
+@pytest.mark.django_db
+def test_an_article_describes_itself_to_search_engines_and_link_previews():
+    from articles.tests.factories import make_article
+
+    text = 'Tom & Jerry said "<b>hi</b>". ' + "word " * 60
+    article = make_article(title="Cats & mice", content=text)
+    html = Client().get(article.get_absolute_url()).text
+    description = meta(html, "name", "description")
+    assert description.startswith("Tom &amp; Jerry said &quot;&lt;b&gt;hi&lt;/b&gt;&quot;. word")
+    assert (
+        len(
+            description.replace("&amp;", "&")
+            .replace("&quot;", '"')
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+        )
+        <= 160
+    )
+    assert meta(html, "property", "og:description") == description
+    assert meta(html, "property", "og:title") == "Cats &amp; mice"
+    assert meta(html, "property", "og:type") == "article"
+    assert meta(html, "property", "og:site_name") == "Board"
+
+
+@pytest.mark.django_db
+def test_other_pages_have_the_sites_description_in_their_language():
+    html = Client().get("/articles/").text
+    assert meta(html, "name", "description") == "Articles by our members, in English and Korean."
+    assert meta(html, "property", "og:title") == "Articles"
+    assert meta(html, "property", "og:type") == "website"
+    korean = Client().get("/articles/", headers={"Accept-Language": "ko"}).text
+    assert meta(korean, "property", "og:locale") == "ko_KR"

@@ -69,4 +69,3 @@ def test_an_unknown_time_zone_is_refused():
     assert "time_zone" in response.context["form"].errors
     user.refresh_from_db()
     assert user.time_zone == ""
-
