@@ -1,5 +1,5 @@
 # The two commands of the README's Quick start. Both can be run again at any time.
-.PHONY: run test serve scan mutation bench
+.PHONY: run test serve scan mutation bench screenshots
 
 # Set up (virtual environment, pinned dependencies, SQLite database, demo data) and serve the app.
 run:
@@ -39,3 +39,9 @@ mutation:
 # (scripts/bench.sh). Not part of `make test`. `make bench ARGS=--small` for a quick run.
 bench:
 	scripts/bench.sh $(ARGS)
+
+# The README's screenshots, taken in Chromium from the app on a throwaway SQLite database
+# with the demo data (scripts/screenshots.py). Needs the test tools.
+screenshots:
+	scripts/venv.sh requirements-test.txt
+	.venv/bin/python scripts/screenshots.py

@@ -1,0 +1,116 @@
+"""`make screenshots`: the README's pictures of the app, taken in a real browser.
+
+Starts the app on a throwaway SQLite database with the demo data, on a free port of
+127.0.0.1, and photographs it as people see it: on a phone (390x844) in the light and
+the dark theme, and on a desktop, logged out and logged in as the demo user. Writes
+docs/screenshots/*.png. Needs the test tools (`make test` installs them) and Chromium
+(Debian's /usr/bin/chromium when there is one, else Playwright's).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+OUT = BASE_DIR / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+DEMO = ("demo", "demo-password-2026")  # core/management/commands/seed_demo.py
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(database):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_DEBUG": "true"}
+    env.pop("REDIS_URL", None)
+    manage = [sys.executable, str(BASE_DIR / "manage.py")]
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+        subprocess.run(manage + command, env=env, check=True, capture_output=True)  # noqa: S603
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310
+            return server, url
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("The app did not start.")
+
+
+def log_in(page, url):
+    page.goto(f"{url}/accounts/login/")
+    page.get_by_label("Username").fill(DEMO[0])
+    page.get_by_label("Password", exact=True).fill(DEMO[1])
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{url}/articles/")
+    page.get_by_role("button", name="Dismiss").click()  # the welcome message
+
+
+def shoot(browser, url, name, viewport, scheme, steps):
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)
+    page = context.new_page()
+    steps(page)
+    page.wait_for_timeout(300)  # transitions end
+    page.screenshot(path=OUT / f"{name}.png")
+    context.close()
+    print(f"  {OUT.relative_to(BASE_DIR) / name}.png")
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        server, url = start_app(Path(folder) / "screenshots.sqlite3")
+        try:
+            with sync_playwright() as playwright:
+                chromium = "/usr/bin/chromium"
+                browser = playwright.chromium.launch(
+                    executable_path=chromium if Path(chromium).exists() else None
+                )
+
+                def articles(page):
+                    page.goto(f"{url}/articles/")
+
+                def menu(page):
+                    log_in(page, url)
+                    page.locator("summary").click()
+
+                def settings(page):
+                    log_in(page, url)
+                    page.goto(f"{url}/accounts/sessions/")
+
+                def article(page):
+                    articles(page)
+                    page.get_by_role("link", name="Works without JavaScript").click()
+
+                shoot(browser, url, "phone-articles-light", PHONE, "light", articles)
+                shoot(browser, url, "phone-articles-dark", PHONE, "dark", articles)
+                shoot(browser, url, "phone-menu-light", PHONE, "light", menu)
+                shoot(browser, url, "phone-settings-dark", PHONE, "dark", settings)
+                shoot(browser, url, "desktop-article", DESKTOP, "light", article)
+                shoot(browser, url, "desktop-settings", DESKTOP, "light", settings)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
