@@ -290,7 +290,9 @@ def current_sessions(request):
 def sessions(request):
     context = {"sessions": current_sessions(request)}
     if wants_fragment(request, target="sign-out-others"):
-        # Cancel in the confirmation (sign_out_other_sessions) puts the button back.
+        # Cancel in the confirmation (sign_out_other_sessions) puts the button back,
+        # with the focus on it.
+        context["cancelled"] = True
         return render_page(request, "accounts/sessions.html", context, fragment="sign-out-others")
     return render_settings(request, "accounts/sessions.html", context, form_partial=None)
 

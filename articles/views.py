@@ -98,11 +98,11 @@ def detail(request, pk):
     if wants_fragment(request, target=f"article-{pk}"):
         # Cancel in the list row's confirmation (confirm_delete) puts the row back.
         list_url = local_path(request, request.htmx.current_url)
-        context = {"article": article, "list_url": list_url}
+        context = {"article": article, "list_url": list_url, "cancelled": True}
         return render_page(request, "articles/index.html", context, fragment="article-row")
     if wants_fragment(request, target="article-actions"):
         # Cancel in the article page's confirmation puts its buttons back.
-        context = {"article": article}
+        context = {"article": article, "cancelled": True}
         return render_page(request, "articles/detail.html", context, fragment="article-actions")
     return render_page(request, "articles/detail.html", {"article": article})
 

@@ -202,7 +202,7 @@ def delete_account(context, account):
         page = context.new_page()
         page.goto("/accounts/delete/")  # anonymous: sent to log in first, then back here
         pages.fill_login(page, account.username, account.password)
-        deleting = page.get_by_role("heading", name="Delete your account")
+        deleting = page.get_by_role("heading", name="Danger zone")
         refused = page.get_by_role("alert")
         expect(deleting.or_(refused)).to_be_visible()
         if refused.is_visible():

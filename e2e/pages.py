@@ -39,13 +39,40 @@ def login_url(next_path):
     return re.compile(rf"/accounts/login/\?next={next_pattern}$")
 
 
-def expect_logged_in(page: Page, username):
-    expect(navbar(page)).to_contain_text(f"Hello, {username}")
+def user_menu(page: Page):
+    """The account menu in the navbar: a <details> that opens without JavaScript.
+
+    Located by its element, not by role: neither <details> (a group without a name)
+    nor its <summary> (no role at all) has a role and name a user would find it by.
+    """
+    return navbar(page).locator("details.user-menu")
+
+
+def user_menu_button(page: Page):
+    """The menu's <summary>: what a user clicks, showing the member's name."""
+    return user_menu(page).locator("summary")
+
+
+def open_user_menu(page: Page):
+    """Open the account menu (if it is not open already) and wait until it shows."""
+    menu = user_menu(page)
+    if menu.get_attribute("open") is None:
+        user_menu_button(page).click()
+    expect(menu).to_have_attribute("open", "")
+    expect(menu.get_by_role("link", name="Settings")).to_be_visible()
+    return menu
+
+
+def expect_logged_in(page: Page, name):
+    """The navbar shows the account menu, named after the member (`name`: the full name,
+    else the username)."""
+    expect(user_menu_button(page)).to_have_text(f"Account menu: {name}")
+    expect(navbar(page).get_by_role("link", name="Log in")).to_have_count(0)
 
 
 def expect_logged_out(page: Page):
     expect(navbar(page).get_by_role("link", name="Log in")).to_be_visible()
-    expect(navbar(page)).not_to_contain_text("Hello")
+    expect(user_menu(page)).to_have_count(0)
 
 
 def fill_signup(page: Page, username, password, confirmation=None):
@@ -76,8 +103,35 @@ def log_in(page: Page, username, password):
 
 
 def log_out(page: Page):
-    navbar(page).get_by_role("button", name="Log out").click()
+    open_user_menu(page).get_by_role("button", name="Log out").click()
     expect_logged_out(page)
+
+
+def settings_nav(page: Page):
+    """The settings' sections, beside (or above) each section's panel."""
+    return page.get_by_role("navigation", name="Settings")
+
+
+# Each settings section, by its link in the settings navigation, and its page's h1.
+SETTINGS_HEADINGS = {
+    "Profile": "Your profile",
+    "Email": "Your email address",
+    "Password": "Change your password",
+    "Sessions": "Your sessions",
+    "Danger zone": "Danger zone",
+}
+
+
+def open_settings(page: Page, section=None):
+    """Open Settings from the account menu (the Profile section), then `section` through
+    the settings navigation; return once its heading shows."""
+    open_user_menu(page).get_by_role("link", name="Settings").click()
+    expect(heading(page)).to_have_text(SETTINGS_HEADINGS["Profile"])
+    if section and section != "Profile":
+        settings_nav(page).get_by_role("link", name=section, exact=True).click()
+        expect(heading(page)).to_have_text(SETTINGS_HEADINGS[section])
+    link = settings_nav(page).get_by_role("link", name=section or "Profile", exact=True)
+    expect(link).to_have_attribute("aria-current", "page")
 
 
 def write_article(page: Page, title, content):

@@ -92,7 +92,7 @@ def assert_accessible(page: Page, js):
 
 def delete_account(page: Page):
     """The suite may run against a shared deployment: leave no account behind."""
-    navbar(page).get_by_role("link", name="Delete account").click()
+    pages.open_settings(page, "Danger zone")
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Delete my account").click()
     expect(navbar(page).get_by_role("link", name="Log in")).to_be_visible()
@@ -198,22 +198,31 @@ def test_pages_for_members_are_accessible(page: Page, new_context, assert_access
     page.get_by_role("link", name="Cancel").click()
     expect(page.get_by_role("link", name=f"Delete Notes from {username}")).to_be_visible()
 
-    navbar(page).get_by_role("link", name="Profile").click()
-    expect(heading(page)).to_have_text("Your profile")
-    assert_accessible("profile page")
+    pages.open_user_menu(page)
+    assert_accessible("account menu, open")
 
-    navbar(page).get_by_role("link", name="Password").click()
-    expect(heading(page)).to_have_text("Change your password")
-    assert_accessible("password change page")
+    pages.open_settings(page)
+    assert_accessible("settings: profile")
 
-    navbar(page).get_by_role("link", name="Sessions").click()
-    expect(heading(page)).to_have_text("Your sessions")
-    expect(page.get_by_role("button", name="Sign out all other sessions")).to_be_visible()
-    assert_accessible("sessions page, with another session")
+    # Each section as the settings navigation brings it (with JS, only the panel swapped).
+    for section, state in [
+        ("Email", "settings: email"),
+        ("Password", "settings: password change"),
+        ("Sessions", "settings: sessions, with another session"),
+    ]:
+        pages.settings_nav(page).get_by_role("link", name=section, exact=True).click()
+        expect(heading(page)).to_have_text(pages.SETTINGS_HEADINGS[section])
+        assert_accessible(state)
 
-    navbar(page).get_by_role("link", name="Delete account").click()
-    expect(heading(page)).to_have_text("Delete your account")
-    assert_accessible("account deletion page")
+    page.get_by_role("link", name="Sign out all other sessions").click()
+    expect(page.get_by_role("link", name="Cancel")).to_be_focused()
+    assert_accessible("question before signing out the other sessions")
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("link", name="Sign out all other sessions")).to_be_visible()
+
+    pages.settings_nav(page).get_by_role("link", name="Danger zone").click()
+    expect(heading(page)).to_have_text("Danger zone")
+    assert_accessible("settings: account deletion")
 
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Delete my account").click()
@@ -266,9 +275,9 @@ def test_password_prompt_before_a_sensitive_change_is_accessible(
     page.goto("/articles/")
     pages.sign_up(page, username, PASSWORD)
 
-    navbar(page).get_by_role("link", name="Profile").click()
+    pages.open_settings(page, "Email")
     page.get_by_label("Email").fill(f"{username}@example.com")
-    page.get_by_role("button", name="Save profile").click()
+    page.get_by_role("button", name="Save email address").click()
     expect(heading(page)).to_have_text("Confirm your password")
     assert_accessible("password prompt before changing the email address")
 

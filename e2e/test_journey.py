@@ -37,7 +37,7 @@ def test_member_signs_up_writes_edits_and_deletes_account(
         expect(heading(page)).to_have_text(f"{title} (revised)")
 
         # Delete the account: signed out, and the article went with it.
-        navbar(page).get_by_role("link", name="Delete account").click()
+        pages.open_settings(page, "Danger zone")
         page.get_by_label("Your password").fill(PASSWORD)
         page.get_by_role("button", name="Delete my account").click()
         expect(message(page, "account")).to_contain_text("deleted")

@@ -14,7 +14,16 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from e2e.pages import PASSWORD, expect_logged_in, heading, message, navbar
+from e2e.pages import (
+    PASSWORD,
+    expect_logged_in,
+    heading,
+    message,
+    navbar,
+    settings_nav,
+    user_menu,
+    user_menu_button,
+)
 
 # More than any page here has stops in its tab order: reaching the limit means the
 # element cannot be reached with the keyboard at all.
@@ -73,11 +82,22 @@ def sign_up(page: Page, js, username):
     expect_page(page, js, "Articles")
 
 
+def open_user_menu(page: Page):
+    """Tab to the account menu's button and open the menu with Enter."""
+    tab_to(page, user_menu_button(page))
+    page.keyboard.press("Enter")
+    expect(user_menu(page)).to_have_attribute("open", "")
+
+
 def delete_account(page: Page, js):
     """The suite may run against a shared deployment: leave no account behind."""
-    tab_to(page, navbar(page).get_by_role("link", name="Delete account"))
+    open_user_menu(page)
+    tab_to(page, user_menu(page).get_by_role("link", name="Settings"))
     page.keyboard.press("Enter")
-    expect_page(page, js, "Delete your account")
+    expect_page(page, js, "Your profile")
+    tab_to(page, settings_nav(page).get_by_role("link", name="Danger zone"))
+    page.keyboard.press("Enter")
+    expect_page(page, js, "Danger zone")
     tab_to(page, page.get_by_label("Your password"))
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
@@ -130,8 +150,16 @@ def test_visitor_signs_up_logs_out_and_logs_in_with_the_keyboard(page: Page, js,
     expect_logged_in(page, username)
     expect_page(page, js, "Articles")
 
-    # Log out: a button, pressed with Space.
-    tab_to(page, navbar(page).get_by_role("button", name="Log out"))
+    # Log out: in the account menu, opened with Enter; a button, pressed with Space.
+    open_user_menu(page)
+    if js:
+        # Escape closes the menu again, with the focus back on its button.
+        page.keyboard.press("Escape")
+        expect(user_menu(page)).not_to_have_attribute("open", "")
+        expect(user_menu_button(page)).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(user_menu(page)).to_have_attribute("open", "")
+    tab_to(page, user_menu(page).get_by_role("button", name="Log out"))
     page.keyboard.press("Space")
     expect(navbar(page).get_by_role("link", name="Log in")).to_be_visible()
     expect_page(page, js, "Articles")

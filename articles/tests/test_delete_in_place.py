@@ -76,6 +76,7 @@ def test_the_list_row_turns_into_its_confirmation_and_cancel_puts_it_back():
     assert back.lstrip().startswith('<li class="list-group-item')
     assert f'href="/articles/{article.pk}/delete/?next=/articles/%3Fpage%3D1"' in back
     assert "This cannot be undone" not in back
+    assert 'hx-swap="outerHTML" autofocus>Delete<' in back  # the focus back on Delete
 
 
 def test_the_article_buttons_turn_into_the_confirmation_and_cancel_puts_them_back():
@@ -93,3 +94,6 @@ def test_the_article_buttons_turn_into_the_confirmation_and_cancel_puts_them_bac
         '<div class="d-flex flex-wrap gap-2 mt-4" id="article-actions">'
     )
     assert f'hx-get="/articles/{article.pk}/delete/" hx-target="#article-actions"' in back
+    assert 'hx-swap="outerHTML" autofocus>Delete<' in back  # the focus back on Delete
+    # A page loaded whole puts the focus nowhere in particular.
+    assert "autofocus" not in client.get(f"/articles/{article.pk}/").text
