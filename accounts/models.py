@@ -87,3 +87,23 @@ class UserSession(AbstractBaseSession):
         return salted_hmac(
             "accounts.UserSession.public_id", self.session_key, algorithm="sha256"
         ).hexdigest()[:32]
+
+
+class KnownDevice(models.Model):
+    """A browser and system ("Firefox on Windows") that has signed in to the account. A
+    sign-in from one not known yet is told to the member by mail
+    (accounts.notifications.note_device)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_devices"
+    )
+    description = models.CharField(max_length=100)
+    first_seen = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "description"], name="one_row_per_device"),
+        ]
+
+    def __str__(self):
+        return self.description

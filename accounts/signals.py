@@ -3,7 +3,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from accounts import activity, session_store
+from accounts import activity, notifications, session_store
 from accounts.backends import forget_user
 from accounts.models import UserSession
 
@@ -12,6 +12,7 @@ from accounts.models import UserSession
 def record_sign_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         activity.record_sign_in(request)
+        notifications.note_device(request, user)
 
 
 @receiver(post_delete, sender=UserSession)

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import activity, sudo
+from accounts import activity, notifications, sudo
 from accounts.forms import (
     ConfirmPasswordForm,
     EmailForm,
@@ -215,11 +215,21 @@ def update(request):
 
 @require_http_methods(["GET", "POST"])
 def email(request):
+    previous = request.user.email  # the form writes the new one into the user
     form = EmailForm(submitted(request), instance=request.user)
     if form.is_bound and form.is_valid():
         if form.has_changed() and (prompt := sudo.require(request)):
             return prompt
         if save_or_report_conflict(form):
+            if previous and previous.lower() != request.user.email.lower():
+                # The old address hears of it: it no longer gets reset links.
+                notifications.notify(
+                    request,
+                    request.user,
+                    "email_changed",
+                    to=previous,
+                    new_address=request.user.email or _("(none)"),
+                )
             messages.success(request, _("Your email address has been saved."))
             return redirect_to(request, request.path)
     return render_settings(
@@ -233,6 +243,7 @@ def change_password(request):
     form = PasswordChangeForm(request.user, submitted(request))
     if form.is_bound and form.is_valid():
         user = form.save()
+        notifications.notify(request, user, "password_changed")
         update_session_auth_hash(request, user)
         activity.reauthenticated(request)
         if not form.cleaned_data["keep_other_sessions"]:
@@ -366,6 +377,7 @@ class PasswordResetConfirmView(HtmxFormViewMixin, auth_views.PasswordResetConfir
     def form_valid(self, form):
         response = super().form_valid(form)
         UserSession.end_all_for(form.user)  # a reset signs the account out everywhere
+        notifications.notify(self.request, form.user, "password_reset")
         return response
 
 

@@ -1,0 +1,186 @@
+"""Security notifications (accounts/notifications.py): the member hears by mail of every
+change to how their account is reached, and no mail problem ever stops the change.
+
+The notices are sent once the change commits, in a thread of their own: these tests let
+the transactions commit (transaction=True) and wait for the mail to arrive.
+"""
+
+import logging
+import re
+import time
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from accounts.models import KnownDevice
+from accounts.tests.factories import PASSWORD, make_user
+from e2e.smtp import Inbox, body, free_port, start_server
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0"
+SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1"
+)
+NEW = "a-new-Passphrase-77"
+
+
+def wait_for_mail(count, timeout=5):
+    """The outbox once it holds `count` messages (they are sent in a thread)."""
+    deadline = time.monotonic() + timeout
+    while len(mail.outbox) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(mail.outbox) >= count, [m.subject for m in mail.outbox]
+    return mail.outbox
+
+
+def no_more_mail(count):
+    time.sleep(0.2)  # a notice would have been sent in this time
+    assert len(mail.outbox) == count, [m.subject for m in mail.outbox]
+
+
+def log_in(user, user_agent=FIREFOX, ip="203.0.113.7", **headers):
+    client = Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip, **headers)
+    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_a_password_change_is_told_with_when_where_and_what_to_do():
+    user = make_user(email="ada@example.org")
+    client = log_in(user)
+    data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
+    assert client.post("/accounts/password/", data).status_code == 302
+    [notice] = wait_for_mail(1)
+    assert notice.to == ["ada@example.org"]
+    assert notice.subject == "Your password was changed"
+    assert "The password of your account was changed." in notice.body
+    assert "Device: Firefox on Windows" in notice.body
+    assert "IP address: 203.0.113.7" in notice.body
+    assert re.search(r"When: \w+\.? \d+, \d{4}, .* \(UTC\)", notice.body)
+    assert "http://testserver/accounts/password/reset/" in notice.body
+    assert "http://testserver/accounts/sessions/" in notice.body
+    assert "If it was not you, reset your password now" in notice.body
+
+
+def test_a_password_reset_is_told():
+    user = make_user(email="ada@example.org")
+    client = Client()
+    client.post("/accounts/password/reset/", {"email": "ada@example.org"})
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)[1]
+    form_url = client.get(link).url
+    client.post(form_url, {"new_password1": NEW, "new_password2": NEW})
+    user.refresh_from_db()
+    assert user.check_password(NEW)
+    notice = wait_for_mail(2)[1]
+    assert notice.subject == "Your password was reset"
+    assert notice.to == ["ada@example.org"]
+
+
+def test_an_email_change_is_told_to_the_old_address():
+    user = make_user(email="old@example.org")
+    client = log_in(user)
+    assert client.post("/accounts/email/", {"email": "new@example.org"}).status_code == 302
+    [notice] = wait_for_mail(1)
+    assert notice.to == ["old@example.org"]
+    assert notice.subject == "The email address of your account was changed"
+    assert "changed to new@example.org" in notice.body
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("", "first@example.org"), ("same@example.org", "SAME@example.org")],
+)
+def test_setting_a_first_address_or_changing_its_case_is_no_news(before, after):
+    client = log_in(make_user(email=before))
+    assert client.post("/accounts/email/", {"email": after}).status_code == 302
+    no_more_mail(0)
+
+
+def test_a_sign_in_from_a_new_device_is_told_and_a_known_one_is_not():
+    user = make_user(email="ada@example.org")
+    log_in(user, FIREFOX)  # the account's first device: no news
+    log_in(user, FIREFOX, ip="198.51.100.1")  # the same device elsewhere: known
+    no_more_mail(0)
+    log_in(user, SAFARI, ip="198.51.100.2")
+    [notice] = wait_for_mail(1)
+    assert notice.subject == "A sign-in to your account from a new device"
+    assert "Device: Mobile Safari on iOS" in notice.body
+    assert "IP address: 198.51.100.2" in notice.body
+    log_in(user, SAFARI)
+    no_more_mail(1)
+    assert set(user.known_devices.values_list("description", flat=True)) == {
+        "Firefox on Windows",
+        "Mobile Safari on iOS",
+    }
+
+
+def test_signing_up_makes_the_first_device_known_without_mail():
+    client = Client(HTTP_USER_AGENT=FIREFOX)
+    data = {"username": "newbie", "email": "n@example.org"}
+    client.post("/accounts/signup/", {**data, "password1": NEW, "password2": NEW})
+    assert KnownDevice.objects.filter(user__username="newbie").count() == 1
+    no_more_mail(0)
+
+
+def test_an_account_without_an_email_gets_no_mail_and_works_the_same():
+    user = make_user(email="")
+    client = log_in(user)
+    log_in(user, SAFARI)
+    data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
+    assert client.post("/accounts/password/", data).status_code == 302
+    no_more_mail(0)
+
+
+def test_the_notice_is_in_the_language_of_the_request():
+    user = make_user(email="ada@example.org")
+    client = log_in(user, HTTP_ACCEPT_LANGUAGE="ko")
+    data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
+    client.post("/accounts/password/", data, headers={"Accept-Language": "ko"})
+    [notice] = wait_for_mail(1)
+    assert notice.subject == "비밀번호가 변경되었습니다"
+    assert "계정의 비밀번호가 변경되었습니다." in notice.body
+
+
+def test_a_notice_arrives_over_real_smtp(settings):
+    inbox = Inbox()
+    controller = start_server(inbox)
+    try:
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+            }
+        }
+        user = make_user(email="ada@example.org")
+        client = log_in(user)
+        data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
+        client.post("/accounts/password/", data)
+        message = inbox.wait_for_message("ada@example.org")
+    finally:
+        controller.stop()
+    assert message["Subject"] == "Your password was changed"
+    assert "Device: Firefox on Windows" in body(message)
+
+
+def test_a_mail_server_that_is_down_never_stops_the_change_and_is_logged(settings, caplog):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},  # nothing
+        }
+    }
+    user = make_user(email="ada@example.org")
+    client = log_in(user)
+    data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
+    with caplog.at_level(logging.ERROR, logger="accounts.notifications"):
+        response = client.post("/accounts/password/", data)
+        assert response.status_code == 302
+        user.refresh_from_db()
+        assert user.check_password(NEW)
+        deadline = time.monotonic() + 5
+        while not caplog.records and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert "The password_changed notice could not be sent." in caplog.text
