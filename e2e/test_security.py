@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from e2e import pages
 from e2e.pages import NEW_PASSWORD, PASSWORD, heading, navbar
-from e2e.smtp import reset_link, smtp_inbox_fixture  # noqa: F401 (the fixture smtp_inbox)
+from e2e.smtp import body, reset_link, smtp_inbox_fixture  # noqa: F401 (the fixture smtp_inbox)
 
 TWO_WEEKS = 14 * 24 * 60 * 60
 # A second device that the sessions page can tell apart from the test's browser.
@@ -80,6 +80,36 @@ def test_forgotten_password_is_reset_through_the_emailed_link(
     expect_login_refused(page, "The username or email and the password do not match an account")
     pages.fill_login(page, account.username, NEW_PASSWORD)
     pages.expect_logged_in(page, account.username)
+
+
+def test_the_owner_hears_of_a_sign_in_from_a_new_device_and_of_a_password_change(
+    page: Page, new_context, new_username, accounts_to_delete, smtp_inbox
+):
+    account, address = signed_up_with_email(page, new_username, accounts_to_delete)
+    other = new_context(user_agent=OTHER_DEVICE_UA).new_page()
+    other.goto("/accounts/login/")
+    pages.fill_login(other, account.username, account.password)
+    pages.expect_logged_in(other, account.username)
+    notice = smtp_inbox.wait_for_message(to=address)
+    assert notice["Subject"] == "A sign-in to your account from a new device"
+    assert "Device: Firefox on Windows" in body(notice)
+    assert "/accounts/sessions/" in body(notice)
+
+    pages.open_settings(page, "Password")
+    page.get_by_label("Old password").fill(account.password)
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Change password").click()
+    expect(pages.message(page, "Your password has been changed")).to_be_visible()
+    account.password = NEW_PASSWORD
+    deadline = time.monotonic() + 5
+    while len(smtp_inbox.messages) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    subjects = [message["Subject"] for message in smtp_inbox.messages]
+    assert subjects == [
+        "A sign-in to your account from a new device",
+        "Your password was changed",
+    ]
 
 
 def test_reset_for_an_unknown_email_looks_the_same_and_sends_nothing(
