@@ -52,6 +52,7 @@ def test_the_time_zone_is_chosen_in_the_profile_and_carried_by_the_navbar():
     user = make_user()
     client = logged_in_client(user)
     form = client.get("/accounts/update/").text
+    assert '<select name="time_zone" class="form-select"' in form  # Bootstrap's select
     assert '<option value="" selected>Automatic (this browser&#x27;s time zone)</option>' in form
     assert '<option value="Asia/Seoul">Asia/Seoul</option>' in form
     data = {"first_name": "", "last_name": "", "time_zone": "Asia/Seoul"}
