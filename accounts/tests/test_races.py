@@ -126,10 +126,10 @@ def test_simultaneous_signups_with_one_email_make_one_account(live_url):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_profile_updates_to_one_email_give_it_to_one_account(live_url):
+def test_simultaneous_email_changes_to_one_address_give_it_to_one_account(live_url):
     people = [make_user(f"person{i}") for i in range(8)]
     responses = race(
-        f"{live_url}/accounts/update/",
+        f"{live_url}/accounts/email/",
         lambda i: {"email": "Wanted@example.org" if i % 2 else "wanted@example.org"},
         count=len(people),
         before=lambda visitor, i: visitor.log_in(live_url, people[i].username),
