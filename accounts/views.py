@@ -167,13 +167,13 @@ SETTINGS_SECTIONS = (
 SETTINGS_PANEL = "settings-panel"
 
 
-def settings_nav(request, *, section=None, oob=False):
+def settings_nav(request, *, section=None):
     current = section or request.resolver_match.url_name
     sections = [
         {"url": reverse(f"accounts:{name}"), "label": label, "current": name == current}
         for name, label in SETTINGS_SECTIONS
     ]
-    return {"settings_sections": sections, "oob": oob}
+    return {"settings_sections": sections}
 
 
 def render_settings(request, template_name, context, *, form_partial, section=None):
@@ -181,16 +181,13 @@ def render_settings(request, template_name, context, *, form_partial, section=No
     content, or for the settings navigation (htmx) only its panel, with its title and,
     out of band, the navigation showing the new section as current. A refused form
     answers with the form."""
-    context = {
-        **context,
-        **settings_nav(request, section=section),
-        "settings_panel": f"{template_name}#panel",
-    }
+    nav = settings_nav(request, section=section)
+    context = {**context, **nav, "settings_panel": f"{template_name}#panel"}
     form = context.get("form")
     if wants_fragment(request, target=SETTINGS_PANEL) and not (form and form.is_bound):
         response = render_page(request, template_name, context, fragment="panel", titled=True)
-        nav = settings_nav(request, section=section, oob=True)
-        response.content += render_to_string("accounts/partials/settings_nav.html", nav).encode()
+        nav_html = render_to_string("accounts/partials/settings_nav.html", {**nav, "oob": True})
+        response.content += nav_html.encode()
         return response
     if form is None:
         return render_page(request, template_name, context)
@@ -281,11 +278,15 @@ def delete(request):
 # Active sessions
 
 
+def live_sessions(user):
+    """The user's sessions that have not expired."""
+    return user.sessions.filter(expire_date__gt=timezone.now())
+
+
 def current_sessions(request):
-    """The user's sessions that have not expired, this one first, then the most recently
-    active."""
+    """The user's live sessions, this one first, then the most recently active."""
     current = request.session.session_key
-    rows = request.user.sessions.filter(expire_date__gt=timezone.now()).order_by("-last_activity")
+    rows = live_sessions(request.user).order_by("-last_activity")
     items = [
         {
             "session": row,
@@ -325,7 +326,8 @@ def sign_out_other_sessions(request):
     """Asks first (GET: a page without JavaScript, in place of the button with htmx),
     then signs every other session out (POST, in sudo mode)."""
     if request.method == "GET":
-        others = sum(not item["current"] for item in current_sessions(request))
+        current = request.session.session_key
+        others = live_sessions(request.user).exclude(session_key=current).count()
         context = {"others": others}
         if wants_fragment(request, target="sign-out-others"):
             return render_page(

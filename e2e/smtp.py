@@ -70,6 +70,16 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def smtp_mailers(port, timeout=5):
+    """settings.MAILERS that send over SMTP to 127.0.0.1:`port`."""
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": timeout},
+        }
+    }
+
+
 def start_server(handler, attempts=3):
     # Another process may take the free port before the server binds it (pytest -n).
     for attempt in range(attempts):
@@ -96,11 +106,6 @@ def smtp_inbox_fixture(request, base_url):
     inbox = Inbox()
     controller = start_server(inbox)
     settings = request.getfixturevalue("settings")
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
-        }
-    }
+    settings.MAILERS = smtp_mailers(controller.port)
     yield inbox
     controller.stop()

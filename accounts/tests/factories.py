@@ -11,6 +11,14 @@ def make_user(username=None, password=PASSWORD, **fields):
     return get_user_model().objects.create_user(username=username, password=password, **fields)
 
 
+# User-Agent headers of two devices the sessions page tells apart.
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0"
+SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1"
+)
+
+
 def later(**delta):
     """Move the clock forward (time_machine), e.g. `with later(minutes=61): ...`."""
     from datetime import timedelta

@@ -6,11 +6,9 @@ from django.test import Client
 
 from accounts import activity
 from accounts.models import UserSession
-from accounts.tests.factories import PASSWORD, later, make_user
+from accounts.tests.factories import FIREFOX, PASSWORD, later, make_user
 
 pytestmark = pytest.mark.django_db
-
-FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0"
 
 
 def log_in(remember=False, **client_kwargs):

@@ -11,7 +11,7 @@ from django.test import Client
 
 from accounts.tests.factories import PASSWORD, later, make_user
 from core.tests.helpers import HX
-from e2e.smtp import Inbox, body, start_server
+from e2e.smtp import Inbox, body, smtp_mailers, start_server
 
 pytestmark = pytest.mark.django_db
 
@@ -215,12 +215,7 @@ def test_reset_email_is_delivered_over_real_smtp(client, settings):
     inbox = Inbox()
     controller = start_server(inbox)
     try:
-        settings.MAILERS = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
-            }
-        }
+        settings.MAILERS = smtp_mailers(controller.port)
         make_user(email="ada@example.org")
         request_reset(client, "ada@example.org")
         message = inbox.wait_for_message("ada@example.org")

@@ -14,16 +14,11 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import KnownDevice
-from accounts.tests.factories import PASSWORD, make_user
-from e2e.smtp import Inbox, body, free_port, start_server
+from accounts.tests.factories import FIREFOX, PASSWORD, SAFARI, make_user
+from e2e.smtp import Inbox, body, free_port, smtp_mailers, start_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0"
-SAFARI = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1"
-)
 NEW = "a-new-Passphrase-77"
 
 
@@ -148,12 +143,7 @@ def test_a_notice_arrives_over_real_smtp(settings):
     inbox = Inbox()
     controller = start_server(inbox)
     try:
-        settings.MAILERS = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
-            }
-        }
+        settings.MAILERS = smtp_mailers(controller.port)
         user = make_user(email="ada@example.org")
         client = log_in(user)
         data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
@@ -166,12 +156,7 @@ def test_a_notice_arrives_over_real_smtp(settings):
 
 
 def test_a_mail_server_that_is_down_never_stops_the_change_and_is_logged(settings, caplog):
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},  # nothing
-        }
-    }
+    settings.MAILERS = smtp_mailers(free_port(), timeout=2)  # nothing listens there
     user = make_user(email="ada@example.org")
     client = log_in(user)
     data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}

@@ -11,16 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import UserSession
-from accounts.tests.factories import PASSWORD, later, make_user
+from accounts.tests.factories import FIREFOX, PASSWORD, SAFARI, later, make_user
 from core.tests.helpers import HX, messages_of
 
 pytestmark = pytest.mark.django_db
-
-FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0"
-SAFARI = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1"
-)
 
 
 @pytest.fixture(autouse=True, params=["from the database", "through the cache"])

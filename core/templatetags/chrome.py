@@ -54,18 +54,16 @@ def footer(context):
 
 
 def _rendered(template_name, language, *, signed_in=False, oob=False):
-    # The placeholders are part of the key: they follow the secret key.
-    stand_ins = tuple(placeholder(name) for name in ("username", "csrftoken", "here", "time_zone"))
     render = _render if settings.DEBUG else _render_once
-    return render(template_name, language, signed_in, oob, stand_ins)
+    # The secret key is part of the key: the placeholders follow it.
+    return render(template_name, language, signed_in, oob, settings.SECRET_KEY)
 
 
-def _render(template_name, language, signed_in, oob, stand_ins):
-    _username, csrf_token, here, _time_zone = stand_ins  # the member's are its placeholders
+def _render(template_name, language, signed_in, oob, _secret_key):
     context = {
         "user": StandInMember() if signed_in else _Visitor(),
-        "csrf_token": csrf_token,
-        "here": here,
+        "csrf_token": placeholder("csrftoken"),
+        "here": placeholder("here"),
         "oob": oob,
     }
     with translation.override(language):

@@ -163,8 +163,8 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", enhance);
   else enhance();
+  // After every swap, out-of-band parts (the messages) included.
   document.addEventListener("htmx:afterSettle", enhance);
-  document.addEventListener("htmx:oobAfterSwap", enhance);
 
   // The account menu (a <details> in the navbar) closes on a click outside it, and on
   // Escape, which gives the focus back to its button.
