@@ -81,11 +81,12 @@ def test_activity_is_noted_once_the_resolution_has_passed_not_before():
 
 
 def test_the_idle_timeout_ends_a_session_just_after_its_limit():
-    client = log_in()
-    with later(seconds=settings.SESSION_IDLE_TIMEOUT):
-        assert is_logged_in(client)
-    with later(seconds=2 * settings.SESSION_IDLE_TIMEOUT + 1):
-        assert not is_logged_in(client)
+    with later(seconds=0):  # the clock stands still from the login: the limits are exact
+        client = log_in()
+        with later(seconds=settings.SESSION_IDLE_TIMEOUT):
+            assert is_logged_in(client)
+        with later(seconds=2 * settings.SESSION_IDLE_TIMEOUT + 1):
+            assert not is_logged_in(client)
 
 
 def signed_in_ago(client, seconds):
@@ -105,13 +106,14 @@ def test_the_absolute_timeout_ends_a_session_just_after_its_limit():
 
 
 def test_a_remembered_session_is_renewed_but_never_past_its_absolute_end():
-    client = log_in(remember=True)
-    with later(days=10):
-        response = client.get("/articles/")
-    assert response.cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
-    with later(days=20):  # 10 days left of the 30: the renewal stops there
-        response = client.get("/articles/")
-    assert response.cookies["sessionid"]["max-age"] == 10 * 24 * 60 * 60
+    with later(seconds=0):  # the clock stands still from the login: the end is exact
+        client = log_in(remember=True)
+        with later(days=10):
+            response = client.get("/articles/")
+        assert response.cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
+        with later(days=20):  # 10 days left of the 30: the renewal stops there
+            response = client.get("/articles/")
+        assert response.cookies["sessionid"]["max-age"] == 10 * 24 * 60 * 60
 
 
 def test_remember_me_makes_the_cookie_outlive_the_browser():
@@ -120,12 +122,13 @@ def test_remember_me_makes_the_cookie_outlive_the_browser():
 
 
 def test_sudo_mode_lasts_exactly_its_timeout():
-    client = log_in()
-    with later(seconds=settings.SUDO_MODE_TIMEOUT):
-        assert client.post("/accounts/sessions/sign-out-others/").status_code == 302
-    with later(seconds=settings.SUDO_MODE_TIMEOUT + 1):
-        prompt = client.post("/accounts/sessions/sign-out-others/")
-        assert "Confirm your password" in prompt.text
+    with later(seconds=0):  # the clock stands still from the login: the limit is exact
+        client = log_in()
+        with later(seconds=settings.SUDO_MODE_TIMEOUT):
+            assert client.post("/accounts/sessions/sign-out-others/").status_code == 302
+        with later(seconds=settings.SUDO_MODE_TIMEOUT + 1):
+            prompt = client.post("/accounts/sessions/sign-out-others/")
+            assert "Confirm your password" in prompt.text
 
 
 def test_a_session_signed_in_before_the_clocks_were_recorded_keeps_working():
