@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ua_parser import parse
 
 AUTH_TIME = "_auth_time"
@@ -19,6 +20,21 @@ REMEMBER = "_remember_me"
 IP_ADDRESS = "_ip"
 USER_AGENT = "_ua"
 USER_AGENT_LENGTH = 300  # UserSession.user_agent's max_length
+SIGN_IN_METHOD = "_sign_in_method"
+
+# How a session signed in (UserSession.sign_in_method, shown on the sessions page).
+PASSWORD = "password"
+PASSWORD_AND_CODE = "password+code"  # an authenticator app's code
+PASSWORD_AND_RECOVERY_CODE = "password+recovery"
+PASSWORD_AND_PASSKEY = "password+passkey"
+PASSKEY = "passkey"
+SIGN_IN_METHODS = {
+    PASSWORD: _lazy("Password"),
+    PASSWORD_AND_CODE: _lazy("Password and authenticator code"),
+    PASSWORD_AND_RECOVERY_CODE: _lazy("Password and recovery code"),
+    PASSWORD_AND_PASSKEY: _lazy("Password and passkey"),
+    PASSKEY: _lazy("Passkey"),
+}
 
 
 def now():
@@ -61,6 +77,7 @@ def record_sign_in(request):
     session = request.session
     session[AUTH_TIME] = session[LAST_ACTIVITY] = session[REAUTH_TIME] = now()
     session[REMEMBER] = False
+    session[SIGN_IN_METHOD] = PASSWORD  # accounts.login_flow.sign_in says otherwise
     note_device(request)
     session.set_expiry(0)
 

@@ -26,6 +26,12 @@ class User(AbstractUser):
         choices=time_zone_choices,
         help_text=_("Times are shown in this zone. Automatic: your browser's."),
     )
+    # Whether `email` was proven to be the member's by a link sent to it. Only a
+    # verified address logs in and receives password resets (accounts.verification).
+    email_verified = models.BooleanField(_("email verified"), default=False)
+    # A new address waiting for its confirmation link to be used; `email` keeps
+    # working until then.
+    pending_email = models.EmailField(_("new email address"), blank=True)
 
     class Meta(AbstractUser.Meta):
         constraints = [
@@ -64,6 +70,9 @@ class UserSession(AbstractBaseSession):
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # How the session signed in: one of activity.SIGN_IN_METHODS (empty: before it was
+    # recorded).
+    sign_in_method = models.CharField(max_length=20, blank=True)
     signed_in_at = models.DateTimeField(null=True, blank=True)
     last_activity = models.DateTimeField(null=True, blank=True)
 
@@ -107,3 +116,66 @@ class KnownDevice(models.Model):
 
     def __str__(self):
         return self.description
+
+
+class TOTPDevice(models.Model):
+    """An authenticator app that gives the member's second factor (accounts.twofactor).
+    Only confirmed devices are stored: the secret of one being set up waits in the
+    session until its first code is right."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(max_length=64)  # base32, as authenticator apps take it
+    created = models.DateTimeField(auto_now_add=True)
+    # The last 30-second time step whose code was accepted: a code is good once.
+    last_used_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+
+    def __str__(self):
+        return str(_("Authenticator app"))
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for signing in without the authenticator app, stored hashed
+    (accounts.twofactor.hash_recovery_code)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="one_row_per_code"),
+        ]
+
+    def __str__(self):
+        return str(_("Recovery code (used)") if self.used_at else _("Recovery code"))
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential (a passkey) the member signs in with (accounts.passkeys)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # base64url of the credential's id, as the browser sends it back at sign-in.
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.BigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    # The WebAuthn user handle: random, the same for every passkey of one member.
+    user_handle = models.CharField(max_length=100)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created"]
+
+    def __str__(self):
+        return self.name

@@ -68,6 +68,7 @@ class SessionStore(DBStore):
             instance.user_id = None
         instance.ip_address = data.get(activity.IP_ADDRESS)
         instance.user_agent = data.get(activity.USER_AGENT, "")
+        instance.sign_in_method = data.get(activity.SIGN_IN_METHOD, "")
         instance.signed_in_at = activity.as_datetime(data.get(activity.AUTH_TIME))
         instance.last_activity = activity.as_datetime(data.get(activity.LAST_ACTIVITY))
         return instance

@@ -237,6 +237,8 @@ USER_CACHE_SECONDS = 60 if os.environ.get("REDIS_URL") else 0
 # Sudo mode: changing the email and signing out other sessions need the password
 # entered within this many seconds.
 SUDO_MODE_TIMEOUT = 10 * 60
+# Two-factor sign-in: how long, after the password, the second step may take.
+TWO_FACTOR_LOGIN_TIMEOUT = 5 * 60
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
