@@ -1,5 +1,6 @@
 """Mail that tells a member when something changed on their account: the password
-changed or reset, the email address changed, a sign-in from a device not seen before.
+changed or reset, the email address changed, a sign-in from a device not seen before,
+two-factor sign-in turned on or off, a recovery code used, a passkey added or removed.
 
 Each message says what happened, when, from which device and address, and what to do
 if it was not them. It is written in the language of the request that made the change,
@@ -27,6 +28,12 @@ SUBJECTS = {
     "password_reset": _("Your password was reset"),
     "email_changed": _("The email address of your account was changed"),
     "new_device": _("A sign-in to your account from a new device"),
+    "two_factor_enabled": _("Two-factor sign-in was turned on"),
+    "two_factor_disabled": _("Two-factor sign-in was turned off"),
+    "recovery_codes_regenerated": _("New recovery codes were made for your account"),
+    "recovery_code_used": _("A recovery code was used to sign in"),
+    "passkey_added": _("A passkey was added to your account"),
+    "passkey_removed": _("A passkey was removed from your account"),
 }
 
 
@@ -48,7 +55,7 @@ def notify(request, user, event, *, to=None, **details):
     with translation.override(getattr(request, "LANGUAGE_CODE", None)):
         subject = str(SUBJECTS[event])
         body = render_to_string(f"accounts/email/notice_{event}.txt", context)
-    transaction.on_commit(lambda: _send_in_background(subject, body, address, event))
+    send_later(subject, body, address, event)
 
 
 def note_device(request, user):
@@ -58,6 +65,12 @@ def note_device(request, user):
     _device, created = KnownDevice.objects.get_or_create(user=user, description=description)
     if created and user.known_devices.exclude(description=description).exists():
         notify(request, user, "new_device")
+
+
+def send_later(subject, body, address, event):
+    """Send a mail once the current transaction commits, in the background; a failure
+    is logged (`event` names the mail in the log), never raised."""
+    transaction.on_commit(lambda: _send_in_background(subject, body, address, event))
 
 
 def _send_in_background(subject, body, address, event):
