@@ -12,13 +12,17 @@ logger = logging.getLogger(__name__)
 
 
 def find_account(identifier):
-    """The account that `identifier` names: its username or, with an @, its email, both
-    ignoring case (both are unique ignoring case). None when no account matches."""
+    """The account that `identifier` names: its username or, with an @, its confirmed
+    email (accounts.verification), both ignoring case (both are unique ignoring case).
+    None when no account matches."""
     if not identifier:
         return None
     User = get_user_model()
-    field = "email" if "@" in identifier else "username"
-    return User._default_manager.filter(**{f"{field}__iexact": identifier}).first()
+    if "@" in identifier:
+        accounts = User._default_manager.filter(email__iexact=identifier, email_verified=True)
+    else:
+        accounts = User._default_manager.filter(username__iexact=identifier)
+    return accounts.first()
 
 
 def lockout_key(request, credentials):

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from accounts import twofactor, verification
+
 
 class UniqueEmailMixin:
     """An email, when given, belongs to one account only, ignoring case."""
@@ -39,6 +41,8 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Username or email")
+        # The browser may offer passkeys in the field's autofill (static/js/passkeys.js).
+        self.fields["username"].widget.attrs["autocomplete"] = "username webauthn"
 
 
 class SignupForm(UniqueEmailMixin, UserCreationForm):
@@ -49,6 +53,14 @@ class SignupForm(UniqueEmailMixin, UserCreationForm):
         model = get_user_model()
         fields = ("username", "email")
         help_texts = {"email": _("Optional. Lets you reset a forgotten password.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if verification.is_mandatory():
+            self.fields["email"].required = True
+            self.fields["email"].help_text = _(
+                "We send a link to it: you can log in once you have opened it."
+            )
 
     def validate_password_for_user(self, user, **kwargs):
         # The password rules are reported at the field where the password is chosen
@@ -94,11 +106,36 @@ class ProfileForm(forms.ModelForm):
 
 
 class EmailForm(UniqueEmailMixin, forms.ModelForm):
-    """The address for password resets (changing it asks for the password: sudo mode)."""
+    """The address for password resets (changing it asks for the password: sudo mode).
+
+    A new address takes effect the way accounts.verification.planned_change says: an
+    account's verified address stays until the link sent to the new one is used.
+    """
 
     class Meta:
         model = get_user_model()
         fields = ("email",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.previous = self.instance.email
+        self.previous_verified = self.instance.email_verified
+        self.outcome = None
+        # Under "mandatory" an account without an address could not log in again.
+        self.fields["email"].required = verification.is_mandatory()
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Validation wrote the new address into the user: it changes only in save(), and
+        # maybe not at once. (The user is the request's: its pages show the address.)
+        self.instance.email = self.previous
+
+    def sends_link(self):
+        return verification.sends_link(self.instance, self.cleaned_data["email"])
+
+    def save(self, commit=True):
+        self.outcome = verification.change_email(self.instance, self.cleaned_data["email"])
+        return self.instance
 
 
 class ConfirmPasswordForm(forms.Form):
@@ -134,3 +171,76 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
             "knew your old password."
         ),
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The second step of a two-factor sign-in: an authenticator code or a recovery code.
+    Checking it uses the code up (accounts.twofactor.verify_second_step); `method` then
+    says which kind it was."""
+
+    code = forms.CharField(
+        label=_("Authentication code"),
+        max_length=64,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,  # the only thing to do on the page
+            }
+        ),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        self.method = None
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        self.method = twofactor.verify_second_step(self.user, code)
+        if self.method is None:
+            raise ValidationError(
+                _(
+                    "That code is not right, or it was used already. Codes change every 30 "
+                    "seconds: enter the one your app shows now."
+                ),
+                code="invalid_code",
+            )
+        return code
+
+
+class TwoFactorSetupForm(forms.Form):
+    """The first code of an authenticator app being set up: it proves the app has the secret."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, user, secret, *args, **kwargs):
+        self.user = user
+        self.secret = secret
+        self.device = None
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if twofactor.matching_step(self.secret, twofactor.normalize(code)) is None:
+            raise ValidationError(
+                _("That code is not right. Enter the 6-digit code your app shows now."),
+                code="invalid_code",
+            )
+        return code
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Reset links go to confirmed addresses only (accounts.verification); any other
+    address gets the same answer as an unknown one."""
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if user.email_verified)

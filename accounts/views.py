@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
@@ -19,12 +20,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import activity, notifications, sudo
+from accounts import activity, login_flow, notifications, sudo, verification
 from accounts.forms import (
     ConfirmPasswordForm,
     EmailForm,
     LoginForm,
     PasswordChangeForm,
+    PasswordResetForm,
     ProfileForm,
     SignupForm,
 )
@@ -39,7 +41,7 @@ from core.htmx import (
     wants_fragment,
 )
 from core.pagecache import cached_page
-from core.redirects import next_url
+from core.redirects import next_url, requested_next
 from core.submissions import refuse, save_or_report_conflict, submitted
 
 TOO_MANY = 429
@@ -75,6 +77,8 @@ def signup(request):
         message = _("Too many sign-ups from your network. Please try again in an hour.")
         return refuse_too_many(request, "accounts/signup.html", "signup-form", form, message)
     if form.is_bound and form.is_valid() and (user := save_or_report_conflict(form)):
+        if waiting := verification.signed_up(request, user):  # the link sent to the address
+            return waiting  # "mandatory": not signed in before the address is confirmed
         auth_login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
         messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user})
         return redirect_to(request, next_url(request))
@@ -97,10 +101,16 @@ def login(request):
         message = _("Too many failed logins from your network. Please try again later.")
         return refuse_too_many(request, "accounts/login.html", "login-form", form, message)
     if form.is_bound and form.is_valid():
-        auth_login(request, form.get_user())
-        if form.cleaned_data["remember_me"]:
-            activity.remember(request)
-        messages.success(request, _("Welcome back, %(name)s.") % {"name": form.get_user()})
+        # Email verification: under "mandatory", no login before the address is confirmed.
+        if refused := verification.refuse_login(request, form.get_user()):
+            return refused
+        user, remember = form.get_user(), form.cleaned_data["remember_me"]
+        if login_flow.has_second_factor(user):
+            # Not signed in yet: the second step (a code or a passkey) finishes it.
+            login_flow.start(request, user, backend=user.backend, remember=remember)
+            return redirect_to(request, with_next(request, reverse("accounts:login_two_factor")))
+        login_flow.sign_in(request, user, method=activity.PASSWORD, remember=remember)
+        messages.success(request, _("Welcome back, %(name)s.") % {"name": user})
         return redirect_to(request, next_url(request))
     if form.is_bound:
         ratelimit.hit("login-ip", ip)  # count the failure
@@ -108,6 +118,12 @@ def login(request):
     return render_form_page(
         request, "accounts/login.html", {"form": form}, form_partial="login-form"
     )
+
+
+def with_next(request, path):
+    """`path` carrying this request's safe `next` along."""
+    nxt = requested_next(request)
+    return f"{path}?{urlencode({'next': nxt})}" if nxt else path
 
 
 # From how many attempts left the login form says how many remain before the lockout.
@@ -161,6 +177,8 @@ SETTINGS_SECTIONS = (
     ("update", gettext_lazy("Profile")),
     ("email", gettext_lazy("Email")),
     ("change_password", gettext_lazy("Password")),
+    ("passkeys", gettext_lazy("Passkeys")),
+    ("two_factor", gettext_lazy("Two-factor sign-in")),
     ("sessions", gettext_lazy("Sessions")),
     ("delete", gettext_lazy("Danger zone")),
 )
@@ -176,7 +194,7 @@ def settings_nav(request, *, section=None):
     return {"settings_sections": sections}
 
 
-def render_settings(request, template_name, context, *, form_partial, section=None):
+def render_settings(request, template_name, context, *, form_partial, section=None, status=None):
     """A settings section (or a page within `section`): the whole page, its main
     content, or for the settings navigation (htmx) only its panel, with its title and,
     out of band, the navigation showing the new section as current. A refused form
@@ -191,7 +209,9 @@ def render_settings(request, template_name, context, *, form_partial, section=No
         return response
     if form is None:
         return render_page(request, template_name, context)
-    return render_form_page(request, template_name, context, form_partial=form_partial)
+    return render_form_page(
+        request, template_name, context, form_partial=form_partial, status=status
+    )
 
 
 @require_GET
@@ -212,25 +232,27 @@ def update(request):
 
 @require_http_methods(["GET", "POST"])
 def email(request):
-    previous = request.user.email  # the form writes the new one into the user
+    """A new address takes effect once confirmed by the link sent to it (see
+    accounts.verification); clearing it, at once."""
     form = EmailForm(submitted(request), instance=request.user)
+    status = None
     if form.is_bound and form.is_valid():
         if form.has_changed() and (prompt := sudo.require(request)):
             return prompt
-        if save_or_report_conflict(form):
-            if previous and previous.lower() != request.user.email.lower():
-                # The old address hears of it: it no longer gets reset links.
-                notifications.notify(
-                    request,
-                    request.user,
-                    "email_changed",
-                    to=previous,
-                    new_address=request.user.email or _("(none)"),
-                )
-            messages.success(request, _("Your email address has been saved."))
+        if form.sends_link() and verification.too_many_links(request.user):
+            refuse(form, verification.TOO_MANY_LINKS)
+            status = TOO_MANY
+        elif save_or_report_conflict(form):
+            verification.email_saved(
+                request,
+                request.user,
+                form.outcome,
+                previous=form.previous,
+                previous_verified=form.previous_verified,
+            )
             return redirect_to(request, request.path)
     return render_settings(
-        request, "accounts/email.html", {"form": form}, form_partial="email-form"
+        request, "accounts/email.html", {"form": form}, form_partial="email-form", status=status
     )
 
 
@@ -292,6 +314,7 @@ def current_sessions(request):
             "session": row,
             "device": activity.describe_user_agent(row.user_agent),
             "current": row.session_key == current,
+            "method": activity.SIGN_IN_METHODS.get(row.sign_in_method, ""),
         }
         for row in rows
     ]
@@ -355,6 +378,7 @@ class PasswordResetView(HtmxFormViewMixin, auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+    form_class = PasswordResetForm  # confirmed addresses only
 
     def form_valid(self, form):
         ip = activity.client_ip(self.request)

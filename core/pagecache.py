@@ -73,6 +73,9 @@ class StandInMember:
     is_authenticated = True
     is_anonymous = False
     pk = id = None
+    # Members asked to confirm their address are not served shared pages (_shareable).
+    email = pending_email = ""
+    email_verified = True
 
     def get_username(self):
         return placeholder("username")
@@ -218,6 +221,9 @@ def _shareable(request):
         return False
     if not all(is_kept_page_number(value) for value in request.GET.values()):
         return False
+    user = request.user
+    if user.is_authenticated and user.email and not user.email_verified:
+        return False  # their pages carry the banner asking to confirm the address
     return not len(messages.get_messages(request))  # len() leaves them waiting
 
 

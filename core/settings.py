@@ -239,6 +239,13 @@ USER_CACHE_SECONDS = 60 if os.environ.get("REDIS_URL") else 0
 SUDO_MODE_TIMEOUT = 10 * 60
 # Two-factor sign-in: how long, after the password, the second step may take.
 TWO_FACTOR_LOGIN_TIMEOUT = 5 * 60
+# The name authenticator apps show beside the account.
+TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Board")
+# Passkeys (accounts.passkeys): the domain they are bound to (the relying party ID) and
+# the origins (scheme://host[:port]) their ceremonies may come from. Empty: the host of
+# each request and its own origin, which is right unless a proxy changes either.
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "").strip()
+WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", [])
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
@@ -344,6 +351,17 @@ else:
     SILENCED_SYSTEM_CHECKS.append("mail.E001")  # the console was asked for
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Board <noreply@localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, and once
+# Email addresses are confirmed by a link sent to them (accounts.verification).
+# "optional": members log in before confirming (a banner reminds them); "mandatory": an
+# account whose address is not confirmed cannot log in, and signing up needs an address.
+_verification = os.environ.get("ACCOUNT_EMAIL_VERIFICATION") or "optional"
+ACCOUNT_EMAIL_VERIFICATION = _verification.strip().lower()
+if ACCOUNT_EMAIL_VERIFICATION not in ("optional", "mandatory"):
+    raise ImproperlyConfigured(
+        f"ACCOUNT_EMAIL_VERIFICATION={_verification!r} is not a verification mode: "
+        "use optional or mandatory."
+    )
+EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 60 * 60  # a confirmation link works for three days
 
 # Caches: Redis when REDIS_URL is set (shared by every process), else this process's memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -381,6 +399,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.activity.client_ip"
 AXES_VERBOSE = False
+# Axes' database handler, counting right when failures arrive at the same moment.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+# Never written into the attempts log: passwords (axes' default) and second-step codes.
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]
 RATE_LIMITS = {
     # name: (requests, per seconds)
     "login-ip": (30, 15 * 60),
@@ -388,6 +410,8 @@ RATE_LIMITS = {
     "signup-ip": (env_int("DJANGO_SIGNUP_LIMIT_PER_HOUR", 10), 60 * 60),
     "password-reset-ip": (10, 60 * 60),
     "password-reset-email": (3, 60 * 60),
+    # Confirmation links a member asks for (sent again, or for a new address).
+    "verify-email-user": (3, 60 * 60),
 }
 
 LOGGING = {

@@ -173,3 +173,101 @@ def no_full_reload(page: Page, js):
     yield
     if js:
         assert page.evaluate("window.__noFullReload === true"), "a step reloaded the whole page"
+
+
+# Two-factor sign-in
+
+
+class Authenticator:
+    """The member's authenticator app, set up from the key on the setup page.
+
+    The app accepts a code once per 30-second step, for the current step and one either
+    side: each code given here is for a later step than the one before (the current step,
+    else the next), so that a test can set up and sign in without waiting for the clock.
+    """
+
+    def __init__(self, key):
+        import pyotp  # only the two-factor tests need it
+
+        self.totp = pyotp.TOTP(key.replace(" ", ""))
+        self.last_step = self.last_code = None
+
+    def code(self):
+        import time
+
+        current = int(time.time()) // self.totp.interval
+        step = current if self.last_step is None else max(self.last_step + 1, current)
+        assert step <= current + 1, "no unused code before the next 30-second step"
+        self.last_step = step
+        self.last_code = self.totp.at(step * self.totp.interval)
+        return self.last_code
+
+
+def open_two_factor(page: Page):
+    """Open Settings, then its Two-factor sign-in section; return once its heading shows."""
+    open_settings(page)
+    settings_nav(page).get_by_role("link", name="Two-factor sign-in").click()
+    expect(heading(page)).to_have_text("Two-factor sign-in")
+
+
+def setup_key(page: Page):
+    """The key on the setup page, for typing into an app (in groups of four)."""
+    return page.get_by_role("main").get_by_role("code")
+
+
+def recovery_code_list(page: Page):
+    return page.get_by_role("list", name="Recovery codes")
+
+
+def turn_on_two_factor(page: Page):
+    """Turn two-factor sign-in on, on a page signed in with the password entered lately
+    (no password prompt); return the authenticator set up and the 10 recovery codes, once
+    back on the section."""
+    open_two_factor(page)
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    expect(heading(page)).to_have_text("Turn on two-factor sign-in")
+    app = Authenticator(setup_key(page).inner_text())
+    page.get_by_label("Code from the app").fill(app.code())
+    page.get_by_role("button", name="Turn on", exact=True).click()
+    expect(heading(page)).to_have_text("Your recovery codes")
+    codes = recovery_code_list(page).get_by_role("listitem").all_inner_texts()
+    page.get_by_role("link", name="I have saved them").click()
+    expect(heading(page)).to_have_text("Two-factor sign-in")
+    return app, codes
+
+
+def log_in_with_second_step(page: Page, account, code):
+    """Log in from any page (signed out) with the password, then `code` (an authenticator
+    or a recovery code) on the second step."""
+    navbar(page).get_by_role("link", name="Log in").click()
+    fill_login(page, account.username, account.password)
+    expect(heading(page)).to_have_text("Two-factor sign-in")
+    page.get_by_label("Authentication code").fill(code)
+    page.get_by_role("button", name="Verify").click()
+    expect_logged_in(page, account.username)
+
+
+# Email verification (accounts.verification)
+
+CONFIRMATION_LINK = re.compile(r"https?://\S+/accounts/email/confirm/[^/\s]+/")
+EMAIL_BANNER = "Please confirm your email address"
+
+
+def confirmation_link(text):
+    """The address confirmation link in the text of an email from the app."""
+    found = CONFIRMATION_LINK.search(text)
+    assert found, f"no confirmation link in:\n{text}"
+    return found[0]
+
+
+def email_banner(page: Page):
+    """The banner asking a member to confirm their address (empty when nothing is asked)."""
+    return page.locator("#email-reminder")
+
+
+def confirm_email(page: Page, link):
+    """Open a confirmation link and press its button; return once the page says it is done."""
+    page.goto(link)
+    expect(heading(page)).to_have_text("Confirm your email address")
+    page.get_by_role("button", name="Confirm this address").click()
+    expect(message(page, "is confirmed")).to_be_visible()

@@ -288,5 +288,89 @@ def test_password_prompt_before_a_sensitive_change_is_accessible(
 
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm and continue").click()
-    expect(message(page, "saved")).to_be_visible()
+    # A first address is saved at once, with a link to confirm it (accounts.verification).
+    expect(message(page, "We sent a link to")).to_be_visible()
+    assert_accessible("the banner asking to confirm the email address")
     # No need to delete the account: this runs only against the throwaway test database.
+
+
+def test_two_factor_pages_are_accessible(page: Page, assert_accessible, new_username):
+    username = new_username()
+    page.goto("/articles/")
+    pages.sign_up(page, username, PASSWORD)
+
+    pages.open_two_factor(page)
+    assert_accessible("settings: two-factor sign-in, off")
+
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    expect(heading(page)).to_have_text("Turn on two-factor sign-in")
+    assert_accessible("two-factor setup page, with its QR code and key")
+
+    app = pages.Authenticator(pages.setup_key(page).inner_text())
+    page.get_by_label("Code from the app").fill(app.code())
+    page.get_by_role("button", name="Turn on", exact=True).click()
+    expect(heading(page)).to_have_text("Your recovery codes")
+    assert_accessible("recovery codes page")
+
+    page.get_by_role("link", name="I have saved them").click()
+    expect(page.get_by_role("link", name="Turn off two-factor sign-in")).to_be_visible()
+    assert_accessible("settings: two-factor sign-in, on")
+
+    pages.log_out(page)
+    navbar(page).get_by_role("link", name="Log in").click()
+    pages.fill_login(page, username, PASSWORD)
+    expect(heading(page)).to_have_text("Two-factor sign-in")
+    assert_accessible("login's second step")
+
+    page.get_by_label("Authentication code").fill("not-a-code")
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_label("Authentication code")).to_have_attribute("aria-invalid", "true")
+    assert_accessible("login's second step refusing a wrong code")
+
+    page.get_by_label("Authentication code").fill(app.code())
+    page.get_by_role("button", name="Verify").click()
+    pages.expect_logged_in(page, username)
+    pages.open_two_factor(page)
+    page.get_by_role("link", name="Turn off two-factor sign-in").click()
+    expect(heading(page)).to_have_text("Turn off two-factor sign-in")
+    assert_accessible("question before turning off two-factor sign-in")
+
+    # Off again, so that the account can be deleted with its password.
+    page.get_by_role("button", name="Turn off").click()
+    expect(message(page, "Two-factor sign-in is off")).to_be_visible()
+    delete_account(page)
+
+
+def test_passkeys_section_is_accessible(page: Page, js, base_url, assert_accessible, new_username):
+    username = new_username()
+    page.goto("/articles/")
+    pages.sign_up(page, username, PASSWORD)
+    if not base_url:  # a passkey to list, made in the live server's database
+        from e2e.test_passkeys import make_passkey
+
+        make_passkey(username, "Laptop")
+    pages.open_settings(page)
+    pages.settings_nav(page).get_by_role("link", name="Passkeys", exact=True).click()
+    expect(heading(page)).to_have_text("Passkeys")
+    assert_accessible("settings: passkeys")
+
+    if not base_url:
+        page.get_by_role("link", name="Rename Laptop").click()
+        expect(page.get_by_label("New name")).to_be_focused()
+        assert_accessible("renaming a passkey")
+        page.get_by_role("link", name="Cancel").click()
+        page.get_by_role("link", name="Remove Laptop").click()
+        expect(page.get_by_role("link", name="Cancel")).to_be_focused()
+        assert_accessible("question before removing a passkey")
+        page.get_by_role("link", name="Cancel").click()
+
+    if js:  # making a passkey needs JavaScript: its form is hidden without
+        page.get_by_label("Passkey name").fill(" ")
+        page.get_by_role("button", name="Add a passkey").click()
+        expect(page.get_by_label("Passkey name")).to_have_attribute("aria-invalid", "true")
+        assert_accessible("passkey form refusing a blank name")
+        page.get_by_label("Passkey name").fill("Phone")
+        page.get_by_role("button", name="Add a passkey").click()
+        expect(page.get_by_role("button", name="Create the passkey")).to_be_focused()
+        assert_accessible("ready to create a passkey")
+    delete_account(page)

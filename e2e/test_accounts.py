@@ -102,7 +102,8 @@ def test_email_address_is_changed_in_its_own_section(logged_in_page: Page, js):
         # No password prompt: the login just now counts as entering it recently.
         page.get_by_label("Email address").fill("ada@example.org")
         page.get_by_role("button", name="Save email address").click()
-        expect(message(page, "Your email address has been saved.")).to_be_visible()
+        # A first address is saved at once, and confirmed by the link sent to it.
+        expect(message(page, "We sent a link to ada@example.org")).to_be_visible()
         expect(heading(page)).to_have_text("Your email address")
 
         navbar(page).get_by_role("link", name="Articles").click()
@@ -127,7 +128,7 @@ def test_email_change_asks_for_the_password_when_not_entered_lately(
         expect(heading(page)).to_have_text("Confirm your password")
         page.get_by_label("Your password").fill(user.password)
         page.get_by_role("button", name="Confirm and continue").click()
-        expect(message(page, "Your email address has been saved.")).to_be_visible()
+        expect(message(page, "We sent a link to grace@example.org")).to_be_visible()
 
         pages.open_settings(page, "Email")
         expect(page.get_by_label("Email address")).to_have_value("grace@example.org")

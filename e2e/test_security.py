@@ -23,13 +23,16 @@ def sign_up_with_email(page: Page, account, address):
     pages.expect_logged_in(page, account.username)
 
 
-def signed_up_with_email(page: Page, new_username, accounts_to_delete):
-    """A new account with an email address, signed up and logged in on `page`."""
+def signed_up_with_email(page: Page, new_username, accounts_to_delete, inbox):
+    """A new account with an email address, signed up and logged in on `page`, and the
+    address confirmed through the link mailed to it (then `inbox` is emptied)."""
     account = pages.Account(new_username(), PASSWORD)
     accounts_to_delete.append(account)
     address = f"{account.username}@example.org"
     page.goto("/articles/")
     sign_up_with_email(page, account, address)
+    pages.confirm_email(page, pages.confirmation_link(body(inbox.wait_for_message(to=address))))
+    inbox.messages.clear()
     return account, address
 
 
@@ -63,7 +66,7 @@ def expect_login_refused(page: Page, text):
 def test_forgotten_password_is_reset_through_the_emailed_link(
     page: Page, new_username, accounts_to_delete, smtp_inbox
 ):
-    account, address = signed_up_with_email(page, new_username, accounts_to_delete)
+    account, address = signed_up_with_email(page, new_username, accounts_to_delete, smtp_inbox)
     pages.log_out(page)
 
     request_reset(page, address)
@@ -85,7 +88,7 @@ def test_forgotten_password_is_reset_through_the_emailed_link(
 def test_the_owner_hears_of_a_sign_in_from_a_new_device_and_of_a_password_change(
     page: Page, new_context, new_username, accounts_to_delete, smtp_inbox
 ):
-    account, address = signed_up_with_email(page, new_username, accounts_to_delete)
+    account, address = signed_up_with_email(page, new_username, accounts_to_delete, smtp_inbox)
     other = new_context(user_agent=OTHER_DEVICE_UA).new_page()
     other.goto("/accounts/login/")
     pages.fill_login(other, account.username, account.password)
@@ -115,7 +118,7 @@ def test_the_owner_hears_of_a_sign_in_from_a_new_device_and_of_a_password_change
 def test_reset_for_an_unknown_email_looks_the_same_and_sends_nothing(
     page: Page, new_username, accounts_to_delete, smtp_inbox
 ):
-    _, address = signed_up_with_email(page, new_username, accounts_to_delete)
+    _, address = signed_up_with_email(page, new_username, accounts_to_delete, smtp_inbox)
     pages.log_out(page)
 
     request_reset(page, f"nobody-{address}")
@@ -131,7 +134,7 @@ def test_reset_for_an_unknown_email_looks_the_same_and_sends_nothing(
 def test_reset_signs_out_the_account_everywhere(
     page: Page, new_username, accounts_to_delete, smtp_inbox, log_in_as
 ):
-    account, address = signed_up_with_email(page, new_username, accounts_to_delete)
+    account, address = signed_up_with_email(page, new_username, accounts_to_delete, smtp_inbox)
     elsewhere = log_in_as(account)
     elsewhere.goto("/accounts/update/")
     expect(heading(elsewhere)).to_have_text("Your profile")
@@ -150,8 +153,8 @@ def test_reset_signs_out_the_account_everywhere(
 # Logging in
 
 
-def test_login_accepts_the_email_address(page: Page, new_username, accounts_to_delete):
-    account, address = signed_up_with_email(page, new_username, accounts_to_delete)
+def test_login_accepts_the_email_address(page: Page, new_username, accounts_to_delete, smtp_inbox):
+    account, address = signed_up_with_email(page, new_username, accounts_to_delete, smtp_inbox)
     pages.log_out(page)
 
     navbar(page).get_by_role("link", name="Log in").click()

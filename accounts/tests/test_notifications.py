@@ -74,23 +74,33 @@ def test_a_password_reset_is_told():
     assert notice.to == ["ada@example.org"]
 
 
-def test_an_email_change_is_told_to_the_old_address():
+def test_an_email_change_is_told_to_the_old_address_once_confirmed():
     user = make_user(email="old@example.org")
     client = log_in(user)
     assert client.post("/accounts/email/", {"email": "new@example.org"}).status_code == 302
-    [notice] = wait_for_mail(1)
+    [confirmation] = wait_for_mail(1)
+    assert confirmation.to == ["new@example.org"]
+    no_more_mail(1)  # nothing changed yet: the old address hears nothing
+    link = re.search(r"http://testserver(/accounts/email/confirm/\S+/)", confirmation.body)[1]
+    assert client.post(link).status_code == 302
+    notice = wait_for_mail(2)[1]
     assert notice.to == ["old@example.org"]
     assert notice.subject == "The email address of your account was changed"
     assert "changed to new@example.org" in notice.body
 
 
-@pytest.mark.parametrize(
-    ("before", "after"),
-    [("", "first@example.org"), ("same@example.org", "SAME@example.org")],
-)
-def test_setting_a_first_address_or_changing_its_case_is_no_news(before, after):
-    client = log_in(make_user(email=before))
-    assert client.post("/accounts/email/", {"email": after}).status_code == 302
+def test_setting_a_first_address_sends_it_a_link_and_no_notice():
+    client = log_in(make_user(email=""))
+    assert client.post("/accounts/email/", {"email": "first@example.org"}).status_code == 302
+    [confirmation] = wait_for_mail(1)
+    assert confirmation.to == ["first@example.org"]
+    assert confirmation.subject == "Confirm your email address"
+    no_more_mail(1)
+
+
+def test_changing_the_letter_case_of_the_address_is_no_news():
+    client = log_in(make_user(email="same@example.org"))
+    assert client.post("/accounts/email/", {"email": "SAME@example.org"}).status_code == 302
     no_more_mail(0)
 
 
@@ -112,12 +122,14 @@ def test_a_sign_in_from_a_new_device_is_told_and_a_known_one_is_not():
     }
 
 
-def test_signing_up_makes_the_first_device_known_without_mail():
+def test_signing_up_makes_the_first_device_known_without_a_notice():
     client = Client(HTTP_USER_AGENT=FIREFOX)
     data = {"username": "newbie", "email": "n@example.org"}
     client.post("/accounts/signup/", {**data, "password1": NEW, "password2": NEW})
     assert KnownDevice.objects.filter(user__username="newbie").count() == 1
-    no_more_mail(0)
+    [only] = wait_for_mail(1)
+    assert only.subject == "Confirm your email address"  # the address's link, no notice
+    no_more_mail(1)
 
 
 def test_an_account_without_an_email_gets_no_mail_and_works_the_same():

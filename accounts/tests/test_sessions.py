@@ -361,7 +361,8 @@ def test_email_change_needs_sudo_and_keeps_what_was_typed():
         assert user.email == "old@example.org"
         here.post("/accounts/email/", {**data, "sudo-password": PASSWORD})
     user.refresh_from_db()
-    assert user.email == "new@example.org"
+    # Asked for: it takes effect once confirmed (accounts.verification).
+    assert (user.email, user.pending_email) == ("old@example.org", "new@example.org")
 
 
 def test_saving_the_same_email_again_needs_no_sudo():

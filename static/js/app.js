@@ -55,6 +55,15 @@
       return;
     }
     var target = event.detail.target;
+    if (target && target.id === "settings-panel") {
+      // A question in a settings section puts the focus on its safe choice (a link or
+      // button with autofocus; a form's autofocused field waits for its heading).
+      var safeChoice = target.querySelector("a[autofocus], button[autofocus]");
+      if (safeChoice) {
+        safeChoice.focus();
+        return;
+      }
+    }
     if (target && (target.id === "main" || target.id === "settings-panel")) {
       var heading = target.querySelector("h1") || target;
       heading.setAttribute("tabindex", "-1");

@@ -1,0 +1,166 @@
+"""Two-factor sign-in: the codes of an authenticator app (TOTP, RFC 6238, computed by
+pyotp) and single-use recovery codes.
+
+- A code is accepted for its own 30-second step and the steps either side (a phone's
+  clock a little off), and each step only once: the device remembers the last step it
+  accepted, moved forward by one conditional UPDATE, so that a code seen over someone's
+  shoulder, or sent twice at once, signs in at most once.
+- Recovery codes are random, shown once, and stored only as hashes; using one is one
+  conditional UPDATE too, so two requests with the same code cannot both succeed.
+"""
+
+import hashlib
+import secrets
+import time
+
+import pyotp
+import segno
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from accounts import activity
+from accounts.models import RecoveryCode, TOTPDevice
+
+# Where the secret of an authenticator app being set up waits for its first code.
+SETUP_SECRET = "_totp_setup_secret"
+RECOVERY_CODE_COUNT = 10
+# Lower case letters and digits that cannot be taken for one another (no 0/o, 1/l/i).
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_GROUP = 5  # "abcde-fghjk"
+TOTP_DIGITS = 6
+# Steps accepted either side of the current one.
+TOTP_DRIFT = 1
+
+
+def new_secret():
+    return pyotp.random_base32(32)
+
+
+def provisioning_uri(user, secret):
+    """The otpauth:// URI an authenticator app reads from the QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(
+        name=user.get_username(), issuer_name=settings.TWO_FACTOR_ISSUER
+    )
+
+
+def qr_code_svg(uri):
+    """The QR code of `uri` as an inline SVG (no image request, no outside service)."""
+    return segno.make(uri, error="m").svg_inline(scale=4, border=2, svgclass="qr-code")
+
+
+def grouped(secret):
+    """The secret in groups of four, for typing it into an app by hand."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def normalize(code):
+    """A code as typed: spaces and dashes ignored, letters in any case."""
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def is_totp_code(code):
+    return len(code) == TOTP_DIGITS and code.isdigit()
+
+
+def matching_step(secret, code, at=None):
+    """The time step whose code `code` is (the current one, or one either side), else None."""
+    totp = pyotp.TOTP(secret)
+    current = int(time.time() if at is None else at) // totp.interval
+    for step in sorted(
+        range(current - TOTP_DRIFT, current + TOTP_DRIFT + 1), key=lambda s: abs(s - current)
+    ):
+        if constant_time_compare(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def use_totp_code(device, code):
+    """Whether `code` is right for `device` and its step was not used before (it is
+    then used up: that step and every earlier one are refused from now on)."""
+    step = matching_step(device.secret, code)
+    if step is None:
+        return False
+    moved = TOTPDevice.objects.filter(pk=device.pk, last_used_step__lt=step).update(
+        last_used_step=step
+    )
+    return moved == 1
+
+
+def hash_recovery_code(user, code):
+    return hashlib.sha256(f"board-recovery-code:{user.pk}:{normalize(code)}".encode()).hexdigest()
+
+
+def new_recovery_codes(user):
+    """Replace the user's recovery codes with RECOVERY_CODE_COUNT new ones, returned in
+    clear text this once (only their hashes are kept)."""
+    codes = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(2 * RECOVERY_GROUP))
+        code = f"{raw[:RECOVERY_GROUP]}-{raw[RECOVERY_GROUP:]}"
+        if code not in codes:
+            codes.append(code)
+    with transaction.atomic():
+        RecoveryCode.objects.filter(user=user).delete()
+        RecoveryCode.objects.bulk_create(
+            RecoveryCode(user=user, code_hash=hash_recovery_code(user, code)) for code in codes
+        )
+    return codes
+
+
+def use_recovery_code(user, code):
+    """Whether `code` is one of the user's unused recovery codes (it is now used)."""
+    used = RecoveryCode.objects.filter(
+        user=user, code_hash=hash_recovery_code(user, code), used_at=None
+    ).update(used_at=timezone.now())
+    return used == 1
+
+
+def unused_recovery_codes(user, codes):
+    """Those of `codes` that are the user's unused recovery codes, in their order."""
+    hashes = {hash_recovery_code(user, code): code for code in codes}
+    found = set(
+        RecoveryCode.objects.filter(user=user, code_hash__in=hashes, used_at=None).values_list(
+            "code_hash", flat=True
+        )
+    )
+    return [code for digest, code in hashes.items() if digest in found]
+
+
+def recovery_codes_left(user):
+    return RecoveryCode.objects.filter(user=user, used_at=None).count()
+
+
+def verify_second_step(user, code):
+    """How `code` proves the second factor of `user`: activity.PASSWORD_AND_CODE (an
+    authenticator code) or PASSWORD_AND_RECOVERY_CODE; None when it does not."""
+    code = normalize(code)
+    if is_totp_code(code):
+        device = TOTPDevice.objects.filter(user=user).first()
+        if device is not None and use_totp_code(device, code):
+            return activity.PASSWORD_AND_CODE
+        return None
+    if code and use_recovery_code(user, code):
+        return activity.PASSWORD_AND_RECOVERY_CODE
+    return None
+
+
+def turn_on(user, secret, code):
+    """Make `secret` the user's authenticator app if `code` is its current code.
+    Returns the device (None if the code is wrong, or two-factor sign-in was already
+    turned on meanwhile, e.g. by the same form sent twice)."""
+    step = matching_step(secret, normalize(code))
+    if step is None:
+        return None
+    with transaction.atomic():
+        device, created = TOTPDevice.objects.get_or_create(
+            user=user, defaults={"secret": secret, "last_used_step": step}
+        )
+    return device if created else None
+
+
+def turn_off(user):
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()

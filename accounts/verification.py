@@ -1,0 +1,367 @@
+"""Verified email addresses: an address is the member's once they used a link sent to it.
+
+Until then it neither logs in nor receives password reset links (accounts.backends.
+find_account, accounts.forms.PasswordResetForm).
+
+- Signing up with an address sends it a link; the account holds it, unverified.
+- A new address for an account whose address is verified waits in `pending_email`: the
+  old one keeps working until the link sent to the new one is used, and then hears of the
+  change. An account without an address, or with an unverified one, has nothing to keep:
+  the new address takes its place at once, unverified. Clearing it takes effect at once.
+- A link is signed (django.core.signing) with the account and the address, and expires
+  after EMAIL_VERIFICATION_MAX_AGE. It works only while its address is the one waiting
+  (`waiting_address`): so it works once, and a link for an address replaced since
+  confirms nothing.
+- Opening a link (GET) shows what it confirms, with a button; only that POST changes
+  anything, because mail scanners open links. It works signed out, and signed in as
+  anyone: it confirms the address of the account it was sent for.
+- ACCOUNT_EMAIL_VERIFICATION: "optional", a member with an unverified address logs in (by
+  username) and a banner asks them to confirm it; "mandatory", such an account does not
+  log in: the check-your-inbox page says so and can send the link again.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.timesince import timeuntil
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import notifications
+from core import ratelimit
+from core.htmx import redirect_to, render_out_of_band, render_page, wants_fragment
+from core.redirects import local_path
+
+SALT = "accounts.verification"
+# Who signed up, or gave the right password, on this browser without a confirmed address
+# ("mandatory"): the check-your-inbox page can send their link again.
+WAITING_USER = "_verify_user"
+TOO_MANY = 429
+
+CHECK_INBOX = "accounts/verification/check_inbox.html"
+CONFIRM = "accounts/verification/confirm_email.html"
+
+SUBJECTS = {
+    "new": gettext_lazy("Confirm your email address"),
+    "change": gettext_lazy("Confirm your new email address"),
+}
+EXPIRED = gettext_lazy(
+    "This link has expired. Ask for a new one: log in, or use the page that asked you to "
+    "confirm your address."
+)
+INVALID = gettext_lazy(
+    "This link is not valid. Check that you opened the whole link from the email."
+)
+NOT_WAITING = gettext_lazy(
+    "This link can no longer be used: the address was confirmed already, or it was "
+    "changed since the link was sent."
+)
+TAKEN = gettext_lazy(
+    "Another account uses this address now, so it cannot be confirmed for this one. "
+    "Choose another address in Settings."
+)
+TOO_MANY_LINKS = gettext_lazy(
+    "Too many links were sent for this account. Please wait an hour before asking for "
+    "another, and check your spam folder."
+)
+
+# What saving the Email settings does (planned_change).
+UNCHANGED, CLEARED, REPLACED, PENDING = "unchanged", "cleared", "replaced", "pending"
+
+
+def is_mandatory():
+    return settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+
+
+def waiting_address(user):
+    """The address waiting for its link: a new one, else the unverified current one."""
+    if user.pending_email:
+        return user.pending_email
+    return user.email if user.email and not user.email_verified else ""
+
+
+# Changing the address (accounts.forms.EmailForm)
+
+
+def planned_change(user, new):
+    """What saving `new` (empty: no address) as the user's address will do."""
+    if not new:
+        return CLEARED if user.email else UNCHANGED
+    if new.lower() == user.email.lower():
+        return UNCHANGED  # at most the letter case: the same address
+    if user.email and user.email_verified:
+        return PENDING
+    return REPLACED
+
+
+def change_email(user, new):
+    """Save `new` as the user's address the way `planned_change` says; return that. A
+    change not made yet, or asked for again with the current address, is dropped."""
+    outcome = planned_change(user, new)
+    user.pending_email = new if outcome == PENDING else ""
+    if outcome == UNCHANGED:
+        user.email = new
+    elif outcome in (CLEARED, REPLACED):
+        user.email, user.email_verified = new, False
+    user.save(update_fields=["email", "email_verified", "pending_email"])
+    return outcome
+
+
+def sends_link(user, new):
+    return planned_change(user, new) in (PENDING, REPLACED)
+
+
+def too_many_links(user):
+    """Count a link asked for by `user`; whether it is one too many (RATE_LIMITS)."""
+    return ratelimit.hit("verify-email-user", user.pk)
+
+
+def email_saved(request, user, outcome, *, previous, previous_verified):
+    """Send what saving the Email settings calls for and tell the member what happened."""
+    if outcome in (PENDING, REPLACED):
+        send_link(request, user)
+    if outcome == PENDING:
+        message = _(
+            "We sent a link to %(address)s. Your address stays %(current)s until you open it."
+        ) % {"address": user.pending_email, "current": user.email}
+    elif outcome == REPLACED:
+        message = _("We sent a link to %(address)s: open it to confirm your address.") % {
+            "address": user.email
+        }
+    else:
+        message = _("Your email address has been saved.")
+    if outcome == CLEARED and previous_verified:
+        # The old address hears of it: it no longer gets reset links.
+        notifications.notify(request, user, "email_changed", to=previous, new_address=_("(none)"))
+    messages.success(request, message)
+
+
+# The link
+
+
+def send_link(request, user):
+    """Mail a link for the user's waiting address, in the request's language, once the
+    transaction commits and in the background (a mail server that is down is logged,
+    never raised)."""
+    address = waiting_address(user)
+    if not address:
+        return
+    token = signing.dumps([user.pk, address], salt=SALT)
+    context = {
+        "user": user,
+        "address": address,
+        "current": user.email if user.pending_email else "",
+        "link": request.build_absolute_uri(reverse("accounts:confirm_email", args=[token])),
+    }
+    with translation.override(getattr(request, "LANGUAGE_CODE", None)):
+        context["duration"] = link_lifetime()
+        subject = str(SUBJECTS["change" if user.pending_email else "new"])
+        body = render_to_string("accounts/email/verify_email.txt", context)
+    notifications.send_later(subject, body, address, "verify_email")
+
+
+def link_lifetime():
+    """How long a link works, in words ("3 days"), in the active language."""
+    now = timezone.now()
+    return timeuntil(now + timedelta(seconds=settings.EMAIL_VERIFICATION_MAX_AGE), now)
+
+
+class LinkRefused(Exception):
+    """A link that confirms nothing; its message says why."""
+
+
+def read_link(token):
+    """The account and the address a link confirms, or LinkRefused."""
+    try:
+        user_id, address = signing.loads(
+            token, salt=SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise LinkRefused(EXPIRED) from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise LinkRefused(INVALID) from None
+    user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
+    if user is None or not address or waiting_address(user).lower() != address.lower():
+        raise LinkRefused(NOT_WAITING)
+    return user, address
+
+
+def confirm(user_id, address):
+    """Make `address` the verified address of the account `user_id`, if it still waits.
+    Returns the account, the address confirmed and the one it replaced ("" if none);
+    LinkRefused if the link was used meanwhile (a second click) or another account took
+    the address."""
+    User = get_user_model()
+    with transaction.atomic():
+        user = User._default_manager.select_for_update().filter(pk=user_id).first()
+        if user is None or waiting_address(user).lower() != address.lower():
+            raise LinkRefused(NOT_WAITING)
+        address = waiting_address(user)  # as the member typed it
+        replaced = user.email if user.pending_email else ""
+        if User._default_manager.filter(email__iexact=address).exclude(pk=user.pk).exists():
+            raise LinkRefused(TAKEN)
+        user.email, user.email_verified, user.pending_email = address, True, ""
+        try:
+            with transaction.atomic():
+                user.save(update_fields=["email", "email_verified", "pending_email"])
+        except IntegrityError:  # taken between the check and the save
+            raise LinkRefused(TAKEN) from None
+    return user, address, replaced
+
+
+# Signing up and logging in
+
+
+def signed_up(request, user):
+    """Send a new account its link. Under "mandatory" it is not signed in: the answer is
+    the check-your-inbox page (else None: the signup goes on)."""
+    send_link(request, user)
+    if not is_mandatory():
+        return None
+    request.session[WAITING_USER] = user.pk
+    return redirect_to(request, reverse("accounts:check_inbox"))
+
+
+def hold_login(request, user):
+    """Under "mandatory", an account whose address is not confirmed does not sign in
+    (whether by password or passkey): returns the check-your-inbox page's address, which
+    can then send the link again (else None: the login goes on). An account without an
+    address (made by an administrator) has nothing to confirm."""
+    if not (is_mandatory() and user.email and not user.email_verified):
+        return None
+    request.session[WAITING_USER] = user.pk
+    messages.warning(
+        request, _("Confirm your email address to log in: open the link we sent to it.")
+    )
+    return reverse("accounts:check_inbox")
+
+
+def refuse_login(request, user):
+    """The check-your-inbox page instead of a login held by `hold_login`, else None."""
+    held = hold_login(request, user)
+    return redirect_to(request, held) if held else None
+
+
+def waiting_user(request):
+    """The member, or who signed up or logged in on this browser without a confirmed
+    address (None if nobody)."""
+    if request.user.is_authenticated:
+        return request.user
+    user_id = request.session.get(WAITING_USER)
+    if user_id is None:
+        return None
+    return get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
+
+
+# Views
+
+
+@login_not_required
+@never_cache
+@require_GET
+def check_inbox(request):
+    user = waiting_user(request)
+    return render_page(request, CHECK_INBOX, inbox_context(user))
+
+
+def inbox_context(user, refused=None):
+    address = waiting_address(user) if user else ""
+    return {"address": address, "duration": link_lifetime(), "refused": refused}
+
+
+@login_not_required
+@require_POST
+def resend_verification(request):
+    """Send the link again (from the banner, the Email settings or the check-your-inbox
+    page), at most RATE_LIMITS["verify-email-user"] times."""
+    user = waiting_user(request)
+    if user is None:
+        messages.info(request, _("Log in again to have the link sent again."))
+        return redirect_to(request, reverse("accounts:login"))
+    address = waiting_address(user)
+    if address and too_many_links(user):
+        if wants_fragment(request):
+            messages.error(request, TOO_MANY_LINKS)
+            response = render_out_of_band(request)
+            response.status_code = TOO_MANY
+            return response
+        return render_page(
+            request, CHECK_INBOX, inbox_context(user, TOO_MANY_LINKS), status=TOO_MANY
+        )
+    if address:
+        send_link(request, user)
+        messages.success(request, _("We sent a new link to %(address)s.") % {"address": address})
+    else:
+        messages.info(request, _("Your email address is confirmed already."))
+    if wants_fragment(request):
+        return render_out_of_band(request)  # the message says it; the page stays
+    return redirect(back_to(request))
+
+
+def back_to(request):
+    """The page the form was on (its Referer, when on this site), else a default."""
+    came_from = local_path(request, request.headers.get("Referer"))
+    if came_from:
+        return came_from
+    return reverse("accounts:email" if request.user.is_authenticated else "accounts:check_inbox")
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    """The link from the email: GET shows what it confirms, the button POSTs."""
+    try:
+        account, address = read_link(token)
+        if request.method == "GET":
+            return render_page(request, CONFIRM, {"account": account, "address": address})
+        account, address, replaced = confirm(account.pk, address)
+    except LinkRefused as refused:
+        status = 400 if request.method == "GET" else 422  # htmx swaps a refused POST
+        return render_page(request, CONFIRM, {"refused": refused.args[0]}, status=status)
+    if replaced and replaced.lower() != address.lower():
+        notifications.notify(request, account, "email_changed", to=replaced, new_address=address)
+    if request.session.get(WAITING_USER) == account.pk:
+        del request.session[WAITING_USER]
+    return confirmed(request, account, address)
+
+
+def confirmed(request, account, address):
+    """Say so, and go where the visitor can go on from."""
+    names = {"address": address, "name": account.get_username()}
+    if request.user.pk == account.pk:
+        messages.success(request, _("Your email address %(address)s is confirmed.") % names)
+        return redirect_to(request, reverse("accounts:email"))
+    if not request.user.is_authenticated:
+        message = _("Your email address %(address)s is confirmed. You can log in now.")
+        messages.success(request, message % names)
+        return redirect_to(request, reverse("accounts:login"))
+    message = _(
+        "The address %(address)s of the account %(name)s is confirmed. You are still "
+        "signed in as %(you)s."
+    )
+    messages.success(request, message % {**names, "you": request.user.get_username()})
+    return redirect_to(request, str(settings.LOGIN_REDIRECT_URL))
+
+
+@require_POST
+def cancel_email_change(request):
+    user = request.user
+    if user.pending_email:
+        names = {"address": user.pending_email, "current": user.email or _("(none)")}
+        user.pending_email = ""
+        user.save(update_fields=["pending_email"])
+        message = _("The change to %(address)s is cancelled. Your address stays %(current)s.")
+        messages.success(request, message % names)
+    return redirect_to(request, reverse("accounts:email"))
