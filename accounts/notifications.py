@@ -38,8 +38,9 @@ SUBJECTS = {
 
 
 def notify(request, user, event, *, to=None, **details):
-    """Tell `user` about `event` (a key of SUBJECTS) at their address, or at `to`."""
-    address = to or user.email
+    """Tell `user` about `event` (a key of SUBJECTS) at their confirmed address (an
+    address nobody proved to be theirs could be someone else's), or at `to`."""
+    address = to or (user.email if user.email_verified else "")
     if not address:
         return
     context = {

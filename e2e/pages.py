@@ -271,3 +271,21 @@ def confirm_email(page: Page, link):
     expect(heading(page)).to_have_text("Confirm your email address")
     page.get_by_role("button", name="Confirm this address").click()
     expect(message(page, "is confirmed")).to_be_visible()
+
+
+def signed_up_with_email(page: Page, new_username, accounts_to_delete, inbox=None):
+    """A new account with an email address, signed up and logged in on `page` (its
+    password entered just now). With `inbox` (e2e.smtp), the address is also confirmed
+    through the link mailed to it: notices go to confirmed addresses only."""
+    from e2e.smtp import body
+
+    account = Account(new_username(), PASSWORD)
+    accounts_to_delete.append(account)
+    address = f"{account.username}@example.org"
+    page.goto("/accounts/signup/")
+    page.get_by_label("Email address").fill(address)
+    fill_signup(page, account.username, account.password)
+    expect_logged_in(page, account.username)
+    if inbox is not None:
+        confirm_email(page, confirmation_link(body(inbox.wait_for_message(to=address))))
+    return account, address

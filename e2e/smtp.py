@@ -45,6 +45,22 @@ class Inbox:
         assert found, f"no email to {to} within {timeout} s; received: {self.recipients()}"
         return found
 
+    def wait_for_mail(self, to, subject, timeout=5):
+        """The message called `subject` sent to `to`, waiting up to `timeout` seconds (other
+        mail may come first: the address to confirm, another notice)."""
+
+        def find():
+            return next(
+                (m for m in self.messages if to in addresses(m) and m["Subject"] == subject),
+                None,
+            )
+
+        with self._arrived:
+            found = self._arrived.wait_for(find, timeout=timeout)
+        subjects = [m["Subject"] for m in self.messages]
+        assert found, f"no {subject!r} to {to} within {timeout} s; received: {subjects}"
+        return found
+
     def recipients(self):
         return [to for message in self.messages for to in addresses(message)]
 

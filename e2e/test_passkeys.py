@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from e2e import pages
 from e2e.pages import PASSWORD, heading, navbar
+from e2e.smtp import body, smtp_inbox_fixture  # noqa: F401 (the fixture smtp_inbox)
 
 VIRTUAL_AUTHENTICATOR = {
     "protocol": "ctap2",
@@ -136,12 +137,14 @@ def rename_and_remove(page: Page, js, old, new):
 
 
 def test_a_member_adds_a_passkey_and_signs_in_with_it_without_a_username(
-    page: Page, js, new_username, accounts_to_delete
+    page: Page, js, new_username, accounts_to_delete, smtp_inbox
 ):
     if not js:
         pytest.skip("a passkey is made and used through the browser's JavaScript API")
     page.add_init_script(WITHOUT_AUTOFILL)
-    account = signed_up(page, new_username, accounts_to_delete)
+    account, address = pages.signed_up_with_email(
+        page, new_username, accounts_to_delete, smtp_inbox
+    )
     cdp, authenticator_id = add_virtual_authenticator(page)
 
     open_passkeys(page)
@@ -154,6 +157,8 @@ def test_a_member_adds_a_passkey_and_signs_in_with_it_without_a_username(
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
     [credential] = credentials["credentials"]
     assert credential["isResidentCredential"]
+    added = smtp_inbox.wait_for_mail(address, "A passkey was added to your account")
+    assert "Laptop" in body(added)
 
     pages.log_out(page)
     navbar(page).get_by_role("link", name="Log in").click()
@@ -165,6 +170,8 @@ def test_a_member_adds_a_passkey_and_signs_in_with_it_without_a_username(
     open_passkeys(page)
     expect(passkey_list(page)).not_to_contain_text("Never")  # used just now
     rename_and_remove(page, js, "Laptop", "Work laptop")
+    removed = smtp_inbox.wait_for_mail(address, "A passkey was removed from your account")
+    assert "Work laptop" in body(removed)
 
 
 def test_the_username_field_offers_the_passkey_in_its_autofill(

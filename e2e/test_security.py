@@ -16,22 +16,10 @@ TWO_WEEKS = 14 * 24 * 60 * 60
 OTHER_DEVICE_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
-def sign_up_with_email(page: Page, account, address):
-    navbar(page).get_by_role("link", name="Sign up").click()
-    page.get_by_label("Email address").fill(address)
-    pages.fill_signup(page, account.username, account.password)
-    pages.expect_logged_in(page, account.username)
-
-
 def signed_up_with_email(page: Page, new_username, accounts_to_delete, inbox):
-    """A new account with an email address, signed up and logged in on `page`, and the
-    address confirmed through the link mailed to it (then `inbox` is emptied)."""
-    account = pages.Account(new_username(), PASSWORD)
-    accounts_to_delete.append(account)
-    address = f"{account.username}@example.org"
-    page.goto("/articles/")
-    sign_up_with_email(page, account, address)
-    pages.confirm_email(page, pages.confirmation_link(body(inbox.wait_for_message(to=address))))
+    """A new account whose address is confirmed, signed up and logged in on `page` (then
+    `inbox` is emptied)."""
+    account, address = pages.signed_up_with_email(page, new_username, accounts_to_delete, inbox)
     inbox.messages.clear()
     return account, address
 
@@ -143,6 +131,8 @@ def test_reset_signs_out_the_account_everywhere(
     request_reset(page, address)
     set_new_password(page, reset_link(smtp_inbox.wait_for_message(to=address)), NEW_PASSWORD)
     account.password = NEW_PASSWORD
+    notice = smtp_inbox.wait_for_mail(address, "Your password was reset")
+    assert "If it was not you, reset your password now" in body(notice)
 
     elsewhere.goto("/accounts/update/")
     expect(elsewhere).to_have_url(re.compile(r"/accounts/login/"))

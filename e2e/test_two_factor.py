@@ -30,35 +30,8 @@ def live_server_only(base_url):
         )
 
 
-def signed_up_with_email(page: Page, new_username, accounts_to_delete):
-    """A new account with an email address (where its notices go), signed up and logged
-    in on `page`: its password was entered just now."""
-    account = pages.Account(new_username(), PASSWORD)
-    accounts_to_delete.append(account)
-    address = f"{account.username}@example.org"
-    page.goto("/accounts/signup/")
-    page.get_by_label("Email address").fill(address)
-    pages.fill_signup(page, account.username, account.password)
-    pages.expect_logged_in(page, account.username)
-    return account, address
-
-
-def notice(inbox, address, subject, timeout=5):
-    """The mail called `subject` sent to `address`, waiting up to `timeout` seconds for it.
-    (The signup may have sent another one first: its address to confirm.)"""
-
-    def find():
-        return next(
-            (m for m in inbox.messages if address in addresses(m) and m["Subject"] == subject),
-            None,
-        )
-
-    # The inbox's condition, notified at every message it receives.
-    with inbox._arrived:
-        found = inbox._arrived.wait_for(find, timeout=timeout)
-    subjects = [m["Subject"] for m in inbox.messages]
-    assert found, f"no {subject!r} to {address} within {timeout} s; received: {subjects}"
-    return found
+def notice(inbox, address, subject):
+    return inbox.wait_for_mail(address, subject)
 
 
 def second_step(page: Page, account):
@@ -77,7 +50,9 @@ def verify(page: Page, code):
 def test_member_turns_two_factor_on_and_signs_in_with_a_code(
     page: Page, js, new_username, accounts_to_delete, smtp_inbox
 ):
-    account, address = signed_up_with_email(page, new_username, accounts_to_delete)
+    account, address = pages.signed_up_with_email(
+        page, new_username, accounts_to_delete, smtp_inbox
+    )
     pages.open_two_factor(page)
     main = page.get_by_role("main")
     expect(main).to_contain_text("Only your password protects your account.")
@@ -145,7 +120,7 @@ def test_member_turns_two_factor_on_and_signs_in_with_a_code(
 def test_a_used_authenticator_code_is_refused(
     page: Page, live_server_only, new_username, accounts_to_delete
 ):
-    account, _ = signed_up_with_email(page, new_username, accounts_to_delete)
+    account, _ = pages.signed_up_with_email(page, new_username, accounts_to_delete)
     app, _ = pages.turn_on_two_factor(page)
     pages.log_out(page)
 
@@ -161,7 +136,9 @@ def test_a_used_authenticator_code_is_refused(
 
 
 def test_a_recovery_code_signs_in_once(page: Page, new_username, accounts_to_delete, smtp_inbox):
-    account, address = signed_up_with_email(page, new_username, accounts_to_delete)
+    account, address = pages.signed_up_with_email(
+        page, new_username, accounts_to_delete, smtp_inbox
+    )
     _, codes = pages.turn_on_two_factor(page)
     pages.log_out(page)
 
@@ -196,7 +173,9 @@ TURN_OFF_QUESTION = (
 def test_turning_two_factor_off_asks_first(
     page: Page, js, new_username, accounts_to_delete, smtp_inbox
 ):
-    account, address = signed_up_with_email(page, new_username, accounts_to_delete)
+    account, address = pages.signed_up_with_email(
+        page, new_username, accounts_to_delete, smtp_inbox
+    )
     pages.turn_on_two_factor(page)
     turn_off = page.get_by_role("link", name="Turn off two-factor sign-in")
 
@@ -234,7 +213,7 @@ def test_turning_two_factor_off_asks_first(
 def test_the_turn_off_question_gives_cancel_the_focus(
     page: Page, js, live_server_only, new_username, accounts_to_delete
 ):
-    signed_up_with_email(page, new_username, accounts_to_delete)
+    pages.signed_up_with_email(page, new_username, accounts_to_delete)
     pages.turn_on_two_factor(page)
 
     page.get_by_role("link", name="Turn off two-factor sign-in").click()

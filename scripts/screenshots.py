@@ -3,8 +3,10 @@
 Starts the app on a throwaway SQLite database with the demo data, on a free port of
 127.0.0.1, and photographs it as people see it: on a phone (390x844) in the light and
 the dark theme, and on a desktop, logged out and logged in as the demo user. Writes
-docs/screenshots/*.png. Needs the test tools (`make test` installs them) and Chromium
-(Debian's /usr/bin/chromium when there is one, else Playwright's).
+docs/screenshots/*.png (or $SCREENSHOTS_DIR: the tests run it there, so that it keeps
+working; the committed pictures are taken by developers). Needs the test tools (`make
+test` installs them) and Chromium (Debian's /usr/bin/chromium when there is one, else
+Playwright's).
 """
 
 import os
@@ -19,7 +21,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-OUT = BASE_DIR / "docs" / "screenshots"
+OUT = Path(os.environ.get("SCREENSHOTS_DIR") or BASE_DIR / "docs" / "screenshots")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 DEMO = ("demo", "demo-password-2026")  # core/management/commands/seed_demo.py
@@ -71,7 +73,7 @@ def shoot(browser, url, name, viewport, scheme, steps):
     page.wait_for_timeout(300)  # transitions end
     page.screenshot(path=OUT / f"{name}.png")
     context.close()
-    print(f"  {OUT.relative_to(BASE_DIR) / name}.png")
+    print(f"  {OUT / name}.png")
 
 
 def main():
@@ -96,6 +98,12 @@ def main():
                     log_in(page, url)
                     page.goto(f"{url}/accounts/sessions/")
 
+                def two_factor(page):
+                    log_in(page, url)
+                    page.goto(f"{url}/accounts/two-factor/")
+                    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+                    page.wait_for_selector("#setup-key")
+
                 def article(page):
                     articles(page)
                     page.get_by_role("link", name="Works without JavaScript").click()
@@ -106,6 +114,7 @@ def main():
                 shoot(browser, url, "phone-settings-dark", PHONE, "dark", settings)
                 shoot(browser, url, "desktop-article", DESKTOP, "light", article)
                 shoot(browser, url, "desktop-settings", DESKTOP, "light", settings)
+                shoot(browser, url, "desktop-two-factor", DESKTOP, "light", two_factor)
                 browser.close()
         finally:
             server.terminate()

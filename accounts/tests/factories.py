@@ -30,3 +30,17 @@ def later(**delta):
     from django.utils import timezone
 
     return time_machine.travel(timezone.now() + timedelta(**delta), tick=False)
+
+
+def wait_for_mail(count, timeout=5):
+    """django.core.mail.outbox once it holds `count` messages: notices are sent after
+    the change commits, in a thread of their own."""
+    import time
+
+    from django.core import mail
+
+    deadline = time.monotonic() + timeout
+    while len(mail.outbox) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(mail.outbox) >= count, [m.subject for m in mail.outbox]
+    return mail.outbox

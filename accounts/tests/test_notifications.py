@@ -14,21 +14,12 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import KnownDevice
-from accounts.tests.factories import FIREFOX, PASSWORD, SAFARI, make_user
+from accounts.tests.factories import FIREFOX, PASSWORD, SAFARI, make_user, wait_for_mail
 from e2e.smtp import Inbox, body, free_port, smtp_mailers, start_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW = "a-new-Passphrase-77"
-
-
-def wait_for_mail(count, timeout=5):
-    """The outbox once it holds `count` messages (they are sent in a thread)."""
-    deadline = time.monotonic() + timeout
-    while len(mail.outbox) < count and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert len(mail.outbox) >= count, [m.subject for m in mail.outbox]
-    return mail.outbox
 
 
 def no_more_mail(count):
@@ -58,6 +49,14 @@ def test_a_password_change_is_told_with_when_where_and_what_to_do():
     assert "http://testserver/accounts/password/reset/" in notice.body
     assert "http://testserver/accounts/sessions/" in notice.body
     assert "If it was not you, reset your password now" in notice.body
+
+
+def test_an_address_not_confirmed_gets_no_notice():
+    user = make_user(email="someone-else@example.org", email_verified=False)
+    client = log_in(user)
+    data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
+    assert client.post("/accounts/password/", data).status_code == 302
+    no_more_mail(0)
 
 
 def test_a_password_reset_is_told():

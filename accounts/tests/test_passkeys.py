@@ -6,18 +6,16 @@ with a real key, so py_webauthn verifies real signatures over the server's chall
 """
 
 import json
-import time
 
 import pyotp
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core import mail
 from django.test import Client
 
 from accounts import activity, login_flow
 from accounts.models import Passkey, TOTPDevice
-from accounts.tests.factories import PASSWORD, later, make_user
+from accounts.tests.factories import PASSWORD, later, make_user, wait_for_mail
 from accounts.tests.webauthn_authenticator import Authenticator, b64url
 
 pytestmark = pytest.mark.django_db
@@ -693,14 +691,6 @@ def test_the_login_page_offers_a_passkey_only_with_javascript():
 
 
 # Notices
-
-
-def wait_for_mail(count, timeout=5):
-    deadline = time.monotonic() + timeout
-    while len(mail.outbox) < count and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert len(mail.outbox) >= count, [m.subject for m in mail.outbox]
-    return mail.outbox
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,12 +8,11 @@ import pyotp
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core import mail
 from django.test import Client
 
 from accounts import activity, login_flow, twofactor
 from accounts.models import RecoveryCode, TOTPDevice
-from accounts.tests.factories import PASSWORD, later, make_user
+from accounts.tests.factories import PASSWORD, later, make_user, wait_for_mail
 from core.tests.servers import Visitor, all_at_once
 
 pytestmark = pytest.mark.django_db
@@ -482,15 +481,6 @@ def test_staff_turn_off_a_members_two_factor_sign_in_in_the_admin():
 # The security notices
 
 
-def sent_mail(count):
-    """(subject, recipients, body) of the mail sent, once `count` arrived (the notices
-    are sent in a thread of their own)."""
-    deadline = time.monotonic() + 5
-    while len(mail.outbox) < count and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return [(m.subject, m.to, m.body) for m in mail.outbox]
-
-
 def test_turning_on_off_and_new_codes_are_told_by_mail(django_capture_on_commit_callbacks):
     user = make_user(email="ada@example.org", email_verified=True)
     client = member_in_sudo_mode(user)
@@ -498,18 +488,20 @@ def test_turning_on_off_and_new_codes_are_told_by_mail(django_capture_on_commit_
         client.post("/accounts/two-factor/setup/")
         secret = client.session[twofactor.SETUP_SECRET]
         client.post("/accounts/two-factor/setup/", {"code": code_at(secret)})
+    wait_for_mail(1)  # each notice is sent by a thread of its own: one at a time
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/two-factor/recovery-codes/")
+    wait_for_mail(2)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/two-factor/disable/")
-    messages = sent_mail(3)
-    assert [subject for subject, _, _ in messages] == [
+    messages = wait_for_mail(3)
+    assert [message.subject for message in messages] == [
         "Two-factor sign-in was turned on",
         "New recovery codes were made for your account",
         "Two-factor sign-in was turned off",
     ]
-    assert all(to == ["ada@example.org"] for _, to, _ in messages)
-    assert "If it was not you, reset your password now" in messages[0][2]
+    assert all(message.to == ["ada@example.org"] for message in messages)
+    assert "If it was not you, reset your password now" in messages[0].body
 
 
 def test_a_recovery_code_used_is_told_by_mail_with_how_many_are_left(
@@ -519,7 +511,7 @@ def test_a_recovery_code_used_is_told_by_mail_with_how_many_are_left(
     client = halfway(user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(SECOND_STEP, {"code": codes[0]})
-    subjects = [(subject, body) for subject, _, body in sent_mail(1)]
+    subjects = [(m.subject, m.body) for m in wait_for_mail(1)]
     assert subjects[0][0] == "A recovery code was used to sign in"
     assert "9 recovery codes are left." in subjects[0][1]
 
