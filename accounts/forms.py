@@ -225,7 +225,6 @@ class TwoFactorSetupForm(forms.Form):
     def __init__(self, user, secret, *args, **kwargs):
         self.user = user
         self.secret = secret
-        self.device = None
         super().__init__(*args, **kwargs)
 
     def clean_code(self):

@@ -49,6 +49,12 @@ class User(AbstractUser):
         ]
 
     @property
+    def has_unconfirmed_email(self):
+        """Whether the account has an address that no link has confirmed yet: it neither
+        logs in nor gets mail, and the member is asked to confirm it."""
+        return bool(self.email) and not self.email_verified
+
+    @property
     def display_name(self):
         """How the app names the user to others: the full name, else the username."""
         return self.get_full_name() or self.get_username()

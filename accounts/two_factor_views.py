@@ -47,7 +47,7 @@ def two_factor(request):
 def two_factor_setup(request):
     """Turning on: the QR code and the secret, then the app's first code. POST only
     starts it (behind sudo mode); a GET shows a setup that is under way."""
-    if TOTPDevice.objects.filter(user=request.user).exists():
+    if login_flow.has_second_factor(request.user):
         messages.info(request, _("Two-factor sign-in is already on."))
         return redirect_to(request, reverse("accounts:two_factor"))
     secret = request.session.get(twofactor.SETUP_SECRET)
@@ -87,7 +87,7 @@ def render_recovery_codes(request, codes):
 @require_POST
 def recovery_codes(request):
     """New recovery codes (the old ones stop working), shown once."""
-    if not TOTPDevice.objects.filter(user=request.user).exists():
+    if not login_flow.has_second_factor(request.user):
         return redirect_to(request, reverse("accounts:two_factor"))
     if prompt := sudo.require(request):
         return prompt
@@ -122,7 +122,7 @@ def recovery_codes_download(request):
 @require_http_methods(["GET", "POST"])
 def two_factor_disable(request):
     """Turning off asks first (GET: the question), then needs sudo mode (POST)."""
-    if not TOTPDevice.objects.filter(user=request.user).exists():
+    if not login_flow.has_second_factor(request.user):
         return redirect_to(request, reverse("accounts:two_factor"))
     if request.method == "GET":
         return render_section(request, "accounts/two_factor_disable.html", {})

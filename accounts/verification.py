@@ -88,7 +88,7 @@ def waiting_address(user):
     """The address waiting for its link: a new one, else the unverified current one."""
     if user.pending_email:
         return user.pending_email
-    return user.email if user.email and not user.email_verified else ""
+    return user.email if user.has_unconfirmed_email else ""
 
 
 # Changing the address (accounts.forms.EmailForm)
@@ -238,7 +238,7 @@ def hold_login(request, user):
     (whether by password or passkey): returns the check-your-inbox page's address, which
     can then send the link again (else None: the login goes on). An account without an
     address (made by an administrator) has nothing to confirm."""
-    if not (is_mandatory() and user.email and not user.email_verified):
+    if not (is_mandatory() and user.has_unconfirmed_email):
         return None
     request.session[WAITING_USER] = user.pk
     messages.warning(

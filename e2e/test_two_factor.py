@@ -30,10 +30,6 @@ def live_server_only(base_url):
         )
 
 
-def notice(inbox, address, subject):
-    return inbox.wait_for_mail(address, subject)
-
-
 def second_step(page: Page, account):
     """Log in with the password from any page (signed out), up to the second step."""
     navbar(page).get_by_role("link", name="Log in").click()
@@ -100,7 +96,7 @@ def test_member_turns_two_factor_on_and_signs_in_with_a_code(
         expect(main).to_contain_text("10 of 10 recovery codes left.")
         expect(page.get_by_role("link", name="Turn off two-factor sign-in")).to_be_visible()
 
-    turned_on = notice(smtp_inbox, address, "Two-factor sign-in was turned on")
+    turned_on = smtp_inbox.wait_for_mail(address, "Two-factor sign-in was turned on")
     assert "/accounts/sessions/" in body(turned_on)
 
     # The password alone no longer signs in: it leads to the second step.
@@ -146,7 +142,7 @@ def test_a_recovery_code_signs_in_once(page: Page, new_username, accounts_to_del
     expect(
         pages.message(page, "You signed in with a recovery code: 9 codes are left.")
     ).to_be_visible()
-    used = notice(smtp_inbox, address, "A recovery code was used to sign in")
+    used = smtp_inbox.wait_for_mail(address, "A recovery code was used to sign in")
     assert "9 recovery codes are left." in body(used)
     pages.log_out(page)
 
@@ -202,7 +198,7 @@ def test_turning_two_factor_off_asks_first(
         )
         expect(page.get_by_role("button", name="Turn on two-factor sign-in")).to_be_visible()
 
-    turned_off = notice(smtp_inbox, address, "Two-factor sign-in was turned off")
+    turned_off = smtp_inbox.wait_for_mail(address, "Two-factor sign-in was turned off")
     assert "recovery codes no longer work" in body(turned_off)
 
     # The password alone signs in again.
