@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from playwright.sync_api import Page, expect
 
 PASSWORD = "plum-harbour-lantern-42"
+# Classes htmx puts on elements while a request, swap or settle is under way.
+HTMX_IN_PROGRESS = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
 NEW_PASSWORD = "quartz-meadow-violin-77"  # what a test changes PASSWORD to
 
 

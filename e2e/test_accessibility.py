@@ -40,8 +40,6 @@ WITHOUT_JS_TIMERS = """() => {
   window.MutationObserver = window.WebKitMutationObserver = undefined;
 }"""
 
-# Classes htmx puts on elements while a request, swap or settle is under way.
-HTMX_IN_PROGRESS = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
 RUNNING_TRANSITIONS = (
     "document.getAnimations()"
     ".filter(a => a instanceof CSSTransition && a.playState === 'running').length"
@@ -67,7 +65,7 @@ def assert_accessible(page: Page, js):
     """Scan the page as it is now: fail on any serious or critical axe violation."""
 
     def check(state):
-        expect(page.locator(HTMX_IN_PROGRESS)).to_have_count(0)
+        expect(page.locator(pages.HTMX_IN_PROGRESS)).to_have_count(0)
         # Colours are measured as they end up, not halfway through a transition (a
         # button that just took the focus changes its colours over 150 ms).
         # (Polled with evaluate: wait_for_function would need 'unsafe-eval' in our CSP.)
