@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from accounts.tests.factories import PASSWORD
 from e2e.smtp import free_port
@@ -117,16 +118,34 @@ class Server:
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+class _FromAddress(HTTPAdapter):
+    """Connections that leave from one local address (127.0.0.0/8 is all loopback)."""
+
+    def __init__(self, source):
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
 class Visitor:
     """Someone with a browser: one cookie jar, whichever server answers.
 
     The servers all listen on 127.0.0.1, so the cookies one sets are sent to the others,
-    as they would be behind one load balancer.
+    as they would be behind one load balancer. `source` (e.g. "127.0.0.7") makes the
+    visitor connect from that address, so that a server sees several clients, each with
+    its own address, as an attacker with many addresses would look.
     """
 
-    def __init__(self, timeout=30):
+    def __init__(self, timeout=30, source=None):
         self.http = requests.Session()
         self.timeout = timeout
+        if source:
+            adapter = _FromAddress(source)
+            self.http.mount("http://", adapter)
+            self.http.mount("https://", adapter)
 
     def get(self, url, **kwargs):
         return self.http.get(url, allow_redirects=False, timeout=self.timeout, **kwargs)
