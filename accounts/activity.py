@@ -22,18 +22,25 @@ USER_AGENT = "_ua"
 USER_AGENT_LENGTH = 300  # UserSession.user_agent's max_length
 SIGN_IN_METHOD = "_sign_in_method"
 
-# How a session signed in (UserSession.sign_in_method, shown on the sessions page).
+# How a session signed in (UserSession.sign_in_method, shown on the sessions page):
+# accounts.login_flow names the factors used, in order.
 PASSWORD = "password"
 PASSWORD_AND_CODE = "password+code"  # an authenticator app's code
 PASSWORD_AND_RECOVERY_CODE = "password+recovery"
 PASSWORD_AND_PASSKEY = "password+passkey"
-PASSKEY = "passkey"
+PASSKEY = "passkey"  # one that verified its user: both factors
+SECURITY_KEY = "security-key"  # a passkey that did not verify its user, alone
+PASSKEY_AND_CODE = "security-key+code"
+PASSKEY_AND_PASSWORD = "security-key+password"
 SIGN_IN_METHODS = {
     PASSWORD: _lazy("Password"),
     PASSWORD_AND_CODE: _lazy("Password and authenticator code"),
     PASSWORD_AND_RECOVERY_CODE: _lazy("Password and recovery code"),
     PASSWORD_AND_PASSKEY: _lazy("Password and passkey"),
     PASSKEY: _lazy("Passkey"),
+    SECURITY_KEY: _lazy("Passkey without PIN or fingerprint"),
+    PASSKEY_AND_CODE: _lazy("Passkey and authenticator code"),
+    PASSKEY_AND_PASSWORD: _lazy("Passkey and password"),
 }
 
 
@@ -72,8 +79,9 @@ def note_device(request):
 
 
 def record_sign_in(request):
-    """At every login (user_logged_in): start the clocks. Entering the password also
-    counts as re-authentication. The cookie ends with the browser unless remember()."""
+    """At every login (user_logged_in): start the clocks. A login is in sudo mode
+    unless accounts.login_flow says otherwise (a sign-in without the password or a
+    verified passkey). The cookie ends with the browser unless remember()."""
     session = request.session
     session[AUTH_TIME] = session[LAST_ACTIVITY] = session[REAUTH_TIME] = now()
     session[REMEMBER] = False
@@ -90,6 +98,11 @@ def remember(request):
 
 def reauthenticated(request):
     request.session[REAUTH_TIME] = now()
+
+
+def not_reauthenticated(request):
+    """Out of sudo mode: the next sensitive action asks for the password."""
+    request.session.pop(REAUTH_TIME, None)
 
 
 def recently_reauthenticated(request):

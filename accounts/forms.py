@@ -1,12 +1,12 @@
 from django import forms
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from accounts import twofactor, verification
+from accounts import guesses, twofactor, verification
 
 
 class UniqueEmailMixin:
@@ -139,8 +139,10 @@ class EmailForm(UniqueEmailMixin, forms.ModelForm):
 
 
 class ConfirmPasswordForm(forms.Form):
-    """The account's own password, asked again before a sensitive action (deleting the
-    account, and the actions behind sudo mode)."""
+    """The member's own password, asked again before a sensitive action (deleting the
+    account, and the actions behind sudo mode). Every wrong one counts against the
+    account (accounts.guesses): too many raise TooManyGuesses, which signs the session
+    out (accounts.middleware.TooManyGuessesMiddleware)."""
 
     password = forms.CharField(
         label=_("Your password"),
@@ -148,17 +150,26 @@ class ConfirmPasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
-        self.user = user
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.user = request.user
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not session_password_is_right(self.request, password):
             raise forms.ValidationError(
                 _("That is not your password. Nothing was changed."), code="password_incorrect"
             )
         return password
+
+
+def session_password_is_right(request, password):
+    """Whether `password` is the signed-in member's, counted as a guess of it."""
+    user = request.user
+    return guesses.check(
+        request, user, guesses.SESSION_PASSWORD, lambda: user.check_password(password)
+    )
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
@@ -172,11 +183,25 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         ),
     )
 
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        super().__init__(request.user, *args, **kwargs)
+
+    def clean_old_password(self):
+        # Django's check, with the guess counted (ConfirmPasswordForm).
+        old_password = self.cleaned_data["old_password"]
+        if not session_password_is_right(self.request, old_password):
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
 
 class TwoFactorCodeForm(forms.Form):
-    """The second step of a two-factor sign-in: an authenticator code or a recovery code.
-    Checking it uses the code up (accounts.twofactor.verify_second_step); `method` then
-    says which kind it was."""
+    """The second step of a two-factor sign-in: an authenticator code or, after the
+    password, a recovery code. Checking it uses the code up (accounts.twofactor) and
+    counts as a guess of the account's codes (accounts.guesses: TooManyGuesses when
+    there were too many); `factor` then says which kind it was."""
 
     code = forms.CharField(
         label=_("Authentication code"),
@@ -192,15 +217,23 @@ class TwoFactorCodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, request, user, *args, recovery=True, **kwargs):
+        self.request = request
         self.user = user
-        self.method = None
+        self.recovery = recovery
+        self.factor = None
         super().__init__(*args, **kwargs)
+        if not recovery:
+            self.fields["code"].help_text = _("The 6-digit code from your authenticator app.")
 
     def clean_code(self):
         code = self.cleaned_data["code"]
-        self.method = twofactor.verify_second_step(self.user, code)
-        if self.method is None:
+
+        def is_right():
+            self.factor = twofactor.verify_second_step(self.user, code, recovery=self.recovery)
+            return self.factor is not None
+
+        if not guesses.check(self.request, self.user, guesses.SECOND_FACTOR, is_right):
             raise ValidationError(
                 _(
                     "That code is not right, or it was used already. Codes change every 30 "
@@ -209,6 +242,29 @@ class TwoFactorCodeForm(forms.Form):
                 code="invalid_code",
             )
         return code
+
+
+class PasswordStepForm(forms.Form):
+    """The password as the second step, after a passkey that did not verify its user. It
+    is checked like a login (django-axes counts a wrong one against the account)."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request, user, *args, **kwargs):
+        self.request = request
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        username = self.user.get_username()
+        if authenticate(self.request, username=username, password=password) is None:
+            raise ValidationError(_("That is not your password."), code="invalid_login")
+        return password
 
 
 class TwoFactorSetupForm(forms.Form):

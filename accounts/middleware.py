@@ -2,7 +2,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils.translation import gettext as _
 
-from accounts import activity
+from accounts import activity, guesses
+from accounts.forms import LoginForm
+from core.htmx import render_page
+from core.submissions import refuse
 
 
 class SessionActivityMiddleware:
@@ -23,3 +26,29 @@ class SessionActivityMiddleware:
             else:
                 activity.touch(request)
         return self.get_response(request)
+
+
+class TooManyGuessesMiddleware:
+    """Too many wrong passwords typed inside signed-in sessions (accounts.guesses): the
+    session that typed one more is signed out, and answered with the login page (429)
+    saying why. Whoever holds a stolen session cannot go on guessing the password."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, guesses.TooManyGuesses):
+            return None
+        if exception.secret != guesses.SESSION_PASSWORD:
+            return None
+        logout(request)
+        form = LoginForm(request)
+        message = _(
+            "Too many wrong passwords were typed in this account's sessions, so this one "
+            "has been signed out. Log in again; if it was not you, reset your password."
+        )
+        refuse(form, message)
+        return render_page(request, "accounts/login.html", {"form": form}, status=429)

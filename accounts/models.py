@@ -78,7 +78,7 @@ class UserSession(AbstractBaseSession):
     user_agent = models.CharField(max_length=300, blank=True)
     # How the session signed in: one of activity.SIGN_IN_METHODS (empty: before it was
     # recorded).
-    sign_in_method = models.CharField(max_length=20, blank=True)
+    sign_in_method = models.CharField(max_length=40, blank=True)
     signed_in_at = models.DateTimeField(null=True, blank=True)
     last_activity = models.DateTimeField(null=True, blank=True)
 
@@ -185,3 +185,22 @@ class Passkey(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Guesses(models.Model):
+    """How many times a secret of the account was tried since `window_started`
+    (accounts.guesses): one row per account and kind of secret."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    secret = models.CharField(max_length=30)
+    count = models.PositiveIntegerField(default=0)
+    window_started = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = _("guesses")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "secret"], name="one_count_per_secret"),
+        ]
+
+    def __str__(self):
+        return f"{self.secret}: {self.count}"

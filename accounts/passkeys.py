@@ -47,15 +47,14 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from accounts import activity, login_flow, notifications, sudo, verification
+from accounts import activity, login_flow, notifications, sudo
+from accounts.factors import PASSKEY, SECURITY_KEY
 from accounts.models import Passkey
-from accounts.views import render_settings, with_next
+from accounts.views import render_settings
 from core.htmx import redirect_to, render_page, wants_fragment
-from core.redirects import next_url
 from core.submissions import submitted
 
 SECTION = "passkeys"
-BACKEND = "accounts.backends.UsernameOrEmailBackend"
 # How long a ceremony may take: the challenge is refused after this.
 CHALLENGE_SECONDS = 5 * 60
 # The session keys of the challenges waiting for an answer, one per kind of ceremony.
@@ -358,12 +357,14 @@ def save_passkey(user, verified, **fields):
 # Authentication (JSON): signing in, or the second step after a password.
 
 
-def authentication_options(request, key, passkeys=(), **details):
+def authentication_options(
+    request, key, passkeys=(), verification=UserVerificationRequirement.PREFERRED, **details
+):
     options = webauthn.generate_authentication_options(
         rp_id=rp_id(request),
         timeout=CHALLENGE_SECONDS * 1000,
         allow_credentials=[descriptor(passkey) for passkey in passkeys],
-        user_verification=UserVerificationRequirement.PREFERRED,
+        user_verification=verification,
     )
     return new_challenge(request, key, options, **details)
 
@@ -438,19 +439,13 @@ def passkey_login(request):
     credential, data = read_assertion(request)
     passkey = find_passkey(credential)
     user_verified = check_assertion(request, passkey, credential, state)
-    user = passkey.user
-    if not user.is_active:
-        raise Refusal(_("This account cannot sign in."), status=403)
-    if held := verification.hold_login(request, user):  # mandatory email verification
-        return JsonResponse({"redirect": held})
-    remember = data.get("remember") is True
-    if not user_verified and login_flow.has_second_factor(user):
-        # Without user verification a passkey is one factor, like a password.
-        login_flow.start(request, user, backend=BACKEND, remember=remember)
-        return JsonResponse({"redirect": with_next(request, reverse("accounts:login_two_factor"))})
-    login_flow.sign_in(request, user, method=activity.PASSKEY, backend=BACKEND, remember=remember)
-    messages.success(request, _("Welcome back, %(name)s.") % {"name": user})
-    return JsonResponse({"redirect": next_url(request)})
+    # A passkey that verified its user is both factors; without, one, like a password.
+    factor = PASSKEY if user_verified else SECURITY_KEY
+    try:
+        url = login_flow.begin(request, passkey.user, factor, remember=data.get("remember") is True)
+    except login_flow.Refused as refused:
+        raise Refusal(str(refused), status=403) from None
+    return JsonResponse({"redirect": url})
 
 
 def pending_user(request):
@@ -458,6 +453,11 @@ def pending_user(request):
     if user is None:
         raise Refusal(_("The sign-in was not finished in time. Please log in again."), status=403)
     return user
+
+
+def needs_user_verification(request):
+    """After a passkey without user verification, only one with it may follow."""
+    return SECURITY_KEY not in login_flow.second_factors(request)
 
 
 @login_not_required
@@ -469,7 +469,12 @@ def passkey_second_step_options(request):
     passkeys = list(user.passkeys.all())
     if not passkeys:
         raise Refusal(_("This account has no passkey. Enter a code instead."))
-    return authentication_options(request, SECOND_STEP, passkeys, user=user.pk)
+    verification = (
+        UserVerificationRequirement.REQUIRED
+        if needs_user_verification(request)
+        else UserVerificationRequirement.PREFERRED
+    )
+    return authentication_options(request, SECOND_STEP, passkeys, verification, user=user.pk)
 
 
 @login_not_required
@@ -484,7 +489,14 @@ def passkey_second_step(request):
     passkey = find_passkey(credential)
     if passkey.user_id != user.pk:
         raise Refusal(_("This passkey belongs to another account."), status=403)
-    check_assertion(request, passkey, credential, state)
-    login_flow.finish(request, user, method=activity.PASSWORD_AND_PASSKEY)
-    messages.success(request, _("Welcome back, %(name)s.") % {"name": user})
-    return JsonResponse({"redirect": next_url(request)})
+    factor = PASSKEY if check_assertion(request, passkey, credential, state) else SECURITY_KEY
+    if factor not in login_flow.second_factors(request):
+        raise Refusal(
+            _(
+                "This passkey did not ask for its PIN or your fingerprint, so it cannot be "
+                "both steps. Enter a code from your authenticator app or your password, or "
+                "use the passkey with its PIN."
+            ),
+            status=403,
+        )
+    return JsonResponse({"redirect": login_flow.finish(request, user, factor)})

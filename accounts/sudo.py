@@ -20,7 +20,7 @@ def require(request):
     if activity.recently_reauthenticated(request):
         return None
     data = request.POST if FIELD in request.POST else None
-    form = ConfirmPasswordForm(request.user, data, prefix=PREFIX)
+    form = ConfirmPasswordForm(request, data, prefix=PREFIX)
     if form.is_bound and form.is_valid():
         activity.reauthenticated(request)
         return None

@@ -2,25 +2,28 @@
 second step of a login (accounts.login_flow)."""
 
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import user_login_failed
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import activity, login_flow, notifications, sudo, twofactor
-from accounts.forms import TwoFactorCodeForm, TwoFactorSetupForm
+from accounts import activity, guesses, login_flow, notifications, sudo, twofactor
+from accounts.factors import PASSWORD, RECOVERY_CODE
+from accounts.forms import PasswordStepForm, TwoFactorCodeForm, TwoFactorSetupForm
 from accounts.models import TOTPDevice
-from accounts.views import locked_out, refuse_too_many, render_settings, with_next
+from accounts.views import TOO_MANY, locked_out, render_settings
 from core import ratelimit
 from core.htmx import redirect_to, render_form_page
-from core.redirects import next_url
-from core.submissions import submitted
+from core.redirects import with_next
+from core.submissions import refuse, submitted
 
 SECTION = "two_factor"
 
@@ -141,42 +144,115 @@ def lockout_credentials(user):
     return {"username": user.get_username()}
 
 
+SECOND_STEP = "accounts/login_two_factor.html"
+
+
 @login_not_required
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "password")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_two_factor(request):
+    """The second factor of a sign-in that accounts.login_flow started: an authenticator
+    code, a recovery code (after the password), or the password (after a passkey that did
+    not verify its user); a passkey is accounts.passkeys.passkey_second_step."""
     user = login_flow.pending_user(request)
     if user is None:
         messages.info(request, _("Please log in again: the sign-in was not finished in time."))
         return redirect_to(request, with_next(request, reverse("accounts:login")))
-    credentials = lockout_credentials(user)
-    if request.method == "POST" and not AxesProxyHandler.is_allowed(request, credentials):
+    if request.method == "POST" and not AxesProxyHandler.is_allowed(
+        request, lockout_credentials(user)
+    ):
         login_flow.cancel(request)
         return locked_out(request)
+    allowed = login_flow.second_factors(request)
+    data = submitted(request)
+    by_password = data is not None and "password" in data and PASSWORD in allowed
+    code_form = TwoFactorCodeForm(
+        request, user, None if by_password else data, recovery=RECOVERY_CODE in allowed
+    )
+    password_form = PasswordStepForm(request, user, data if by_password else None)
+    form = password_form if by_password else code_form
     ip = activity.client_ip(request)
-    form = TwoFactorCodeForm(user, submitted(request))
     if form.is_bound and ratelimit.reached("login-ip", ip):
         message = _("Too many failed logins from your network. Please try again later.")
-        return refuse_too_many(
-            request, "accounts/login_two_factor.html", "two-factor-form", form, message
-        )
-    if form.is_bound and form.is_valid():
-        login_flow.finish(request, user, method=form.method)
-        if form.method == activity.PASSWORD_AND_RECOVERY_CODE:
-            left = twofactor.recovery_codes_left(user)
-            notifications.notify(request, user, "recovery_code_used", codes_left=left)
-            messages.warning(request, recovery_warning(left))
-        messages.success(request, _("Welcome back, %(name)s.") % {"name": user})
-        return redirect_to(request, next_url(request))
+        return refuse_second_step(request, user, form, message)
+    try:
+        if form.is_bound and form.is_valid():
+            return finish_second_step(request, user, form)
+    except guesses.TooManyGuesses as locked:
+        login_flow.cancel(request)
+        return refuse_second_step(request, user, form, codes_locked_message(locked.until))
     if form.is_bound:
         ratelimit.hit("login-ip", ip)
-        # Counted like a wrong password: django-axes locks the account on this device
-        # after AXES_FAILURE_LIMIT (its middleware then answers with our 429 page).
-        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-    context = {"form": form, "passkey_user": user}
+        if not by_password:
+            # Counted like a wrong password too: django-axes locks the account on this
+            # device after AXES_FAILURE_LIMIT (its middleware then answers with our 429).
+            credentials = lockout_credentials(user)
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if too_many_wrong_answers(request):
+            return start_again(request)
+    context = second_step_context(user, allowed, code_form, password_form)
+    return render_form_page(request, SECOND_STEP, context, form_partial=form_partial(form))
+
+
+def form_partial(form):
+    return "password-step-form" if isinstance(form, PasswordStepForm) else "two-factor-form"
+
+
+def second_step_context(user, allowed, code_form, password_form):
+    return {
+        "form": password_form if password_form.is_bound else code_form,
+        "code_form": code_form,
+        "password_form": password_form if PASSWORD in allowed else None,
+        "passkey_user": user,
+        "after_passkey": PASSWORD in allowed,
+    }
+
+
+def finish_second_step(request, user, form):
+    factor = form.factor if isinstance(form, TwoFactorCodeForm) else PASSWORD
+    url = login_flow.finish(request, user, factor)
+    if factor == RECOVERY_CODE:
+        left = twofactor.recovery_codes_left(user)
+        notifications.notify(request, user, "recovery_code_used", codes_left=left)
+        messages.warning(request, recovery_warning(left))
+    return redirect_to(request, url)
+
+
+def too_many_wrong_answers(request):
+    """Count a wrong answer of this sign-in; whether it was one too many."""
+    wrong = request.session.get(login_flow.PENDING_WRONG, 0) + 1
+    request.session[login_flow.PENDING_WRONG] = wrong
+    return wrong >= settings.TWO_FACTOR_WRONG_ANSWERS
+
+
+def start_again(request):
+    """After TWO_FACTOR_WRONG_ANSWERS wrong answers the sign-in ends: the password first."""
+    login_flow.cancel(request)
+    messages.error(
+        request, _("Too many wrong answers. Please log in again, starting with your password.")
+    )
+    return redirect_to(request, with_next(request, reverse("accounts:login")))
+
+
+def codes_locked_message(until):
+    return _(
+        "Too many wrong codes were entered for this account, so codes are refused until "
+        "%(time)s (UTC). Whoever entered them knew your password: if it was not you, reset "
+        "your password now. A passkey still signs you in."
+    ) % {"time": date_format(until, "DATETIME_FORMAT")}
+
+
+def refuse_second_step(request, user, form, message):
+    """The second step refused before any answer is checked: 429 with `message`."""
+    refuse(form, message)
+    allowed = login_flow.second_factors(request)
+    code_form, password_form = form, PasswordStepForm(request, user)
+    if isinstance(form, PasswordStepForm):
+        code_form, password_form = TwoFactorCodeForm(request, user), form
+    context = second_step_context(user, allowed, code_form, password_form)
     return render_form_page(
-        request, "accounts/login_two_factor.html", context, form_partial="two-factor-form"
+        request, SECOND_STEP, context, form_partial=form_partial(form), status=TOO_MANY
     )
 
 

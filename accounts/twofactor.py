@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from accounts import activity
+from accounts import factors
 from accounts.models import RecoveryCode, TOTPDevice
 
 # Where the secret of an authenticator app being set up waits for its first code.
@@ -132,17 +132,17 @@ def recovery_codes_left(user):
     return RecoveryCode.objects.filter(user=user, used_at=None).count()
 
 
-def verify_second_step(user, code):
-    """How `code` proves the second factor of `user`: activity.PASSWORD_AND_CODE (an
-    authenticator code) or PASSWORD_AND_RECOVERY_CODE; None when it does not."""
+def verify_second_step(user, code, *, recovery=True):
+    """Which factor `code` proves for `user`: factors.CODE (an authenticator code) or,
+    when `recovery` allows them, factors.RECOVERY_CODE; None when it proves none."""
     code = normalize(code)
     if is_totp_code(code):
         device = TOTPDevice.objects.filter(user=user).first()
         if device is not None and use_totp_code(device, code):
-            return activity.PASSWORD_AND_CODE
+            return factors.CODE
         return None
-    if code and use_recovery_code(user, code):
-        return activity.PASSWORD_AND_RECOVERY_CODE
+    if recovery and code and use_recovery_code(user, code):
+        return factors.RECOVERY_CODE
     return None
 
 

@@ -1,10 +1,8 @@
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -20,7 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import activity, login_flow, notifications, sudo, verification
+from accounts import activity, guesses, login_flow, notifications, sudo, verification
+from accounts.backends import lockout_key
+from accounts.factors import PASSWORD
 from accounts.forms import (
     ConfirmPasswordForm,
     EmailForm,
@@ -41,7 +41,7 @@ from core.htmx import (
     wants_fragment,
 )
 from core.pagecache import cached_page
-from core.redirects import next_url, requested_next
+from core.redirects import next_url
 from core.submissions import refuse, save_or_report_conflict, submitted
 
 TOO_MANY = 429
@@ -79,9 +79,8 @@ def signup(request):
     if form.is_bound and form.is_valid() and (user := save_or_report_conflict(form)):
         if waiting := verification.signed_up(request, user):  # the link sent to the address
             return waiting  # "mandatory": not signed in before the address is confirmed
-        auth_login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
-        messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user})
-        return redirect_to(request, next_url(request))
+        welcome = _("Welcome, %(name)s! Your account is ready.") % {"name": user}
+        return redirect_to(request, login_flow.begin(request, user, PASSWORD, welcome=welcome))
     return render_form_page(
         request, "accounts/signup.html", {"form": form}, form_partial="signup-form"
     )
@@ -100,18 +99,13 @@ def login(request):
     if form.is_bound and ratelimit.reached("login-ip", ip):
         message = _("Too many failed logins from your network. Please try again later.")
         return refuse_too_many(request, "accounts/login.html", "login-form", form, message)
+    account = lockout_key(request, {"username": form.data.get("username", "")})
+    if form.is_bound and ratelimit.hit("login-account", account):
+        return refuse_too_many(request, "accounts/login.html", "login-form", form, TOO_MANY_LOGINS)
     if form.is_bound and form.is_valid():
-        # Email verification: under "mandatory", no login before the address is confirmed.
-        if refused := verification.refuse_login(request, form.get_user()):
-            return refused
+        ratelimit.give_back("login-account", account)  # no guess: the password was right
         user, remember = form.get_user(), form.cleaned_data["remember_me"]
-        if login_flow.has_second_factor(user):
-            # Not signed in yet: the second step (a code or a passkey) finishes it.
-            login_flow.start(request, user, backend=user.backend, remember=remember)
-            return redirect_to(request, with_next(request, reverse("accounts:login_two_factor")))
-        login_flow.sign_in(request, user, method=activity.PASSWORD, remember=remember)
-        messages.success(request, _("Welcome back, %(name)s.") % {"name": user})
-        return redirect_to(request, next_url(request))
+        return redirect_to(request, login_flow.begin(request, user, PASSWORD, remember=remember))
     if form.is_bound:
         ratelimit.hit("login-ip", ip)  # count the failure
         warn_before_lockout(request, form)
@@ -120,10 +114,10 @@ def login(request):
     )
 
 
-def with_next(request, path):
-    """`path` carrying this request's safe `next` along."""
-    nxt = requested_next(request)
-    return f"{path}?{urlencode({'next': nxt})}" if nxt else path
+# Failed logins of one account from every address (RATE_LIMITS["login-account"]).
+TOO_MANY_LOGINS = gettext_lazy(
+    "Too many failed logins for this account. Please try again in an hour, or reset your password."
+)
 
 
 # From how many attempts left the login form says how many remain before the lockout.
@@ -259,9 +253,10 @@ def email(request):
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def change_password(request):
-    form = PasswordChangeForm(request.user, submitted(request))
+    form = PasswordChangeForm(request, submitted(request))
     if form.is_bound and form.is_valid():
         user = form.save()
+        guesses.forget(user)  # whoever was guessing the old one starts again
         notifications.notify(request, user, "password_changed")
         update_session_auth_hash(request, user)
         activity.reauthenticated(request)
@@ -284,7 +279,7 @@ def change_password(request):
 @require_http_methods(["GET", "POST"])
 def delete(request):
     # The form asks for the password itself, which is the re-authentication.
-    form = ConfirmPasswordForm(request.user, submitted(request))
+    form = ConfirmPasswordForm(request, submitted(request))
     if form.is_bound and form.is_valid():
         user = request.user
         auth_logout(request)
@@ -403,6 +398,7 @@ class PasswordResetConfirmView(HtmxFormViewMixin, auth_views.PasswordResetConfir
     def form_valid(self, form):
         response = super().form_valid(form)
         UserSession.end_all_for(form.user)  # a reset signs the account out everywhere
+        guesses.forget(form.user)  # whoever was guessing the old password starts again
         notifications.notify(self.request, form.user, "password_reset")
         return response
 

@@ -92,3 +92,17 @@ def reached(name, identity):
         _unavailable(error)
         return False
     return hits >= limit
+
+
+def give_back(name, identity):
+    """Uncount one request counted by hit() (it turned out to be no attempt to guess:
+    the password was right). Nothing happens while the cache is down."""
+    if not identity or _cache_is_skipped():
+        return
+    _limit, window = settings.RATE_LIMITS[name]
+    try:
+        cache.decr(_key(name, identity, window))
+    except ValueError:  # gone: evicted, or the window ended
+        pass
+    except UNAVAILABLE as error:
+        _unavailable(error)

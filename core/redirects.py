@@ -6,7 +6,7 @@ slash, then no host, scheme, backslash trick or invisible character. Anything el
 It is never passed to reverse() or resolve_url(), which would take it for a URL name.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,3 +40,9 @@ def next_url(request):
     """Where to go after logging in, signing up or out: the same-site `next`, else the
     article list (LOGIN_REDIRECT_URL)."""
     return requested_next(request) or str(settings.LOGIN_REDIRECT_URL)
+
+
+def with_next(request, path):
+    """`path` carrying this request's same-site `next` along (to the next step of a form)."""
+    nxt = requested_next(request)
+    return f"{path}?{urlencode({'next': nxt})}" if nxt else path

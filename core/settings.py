@@ -108,7 +108,7 @@ if not DEBUG and not ALLOWED_HOSTS:
     )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -146,6 +146,8 @@ MIDDLEWARE = [
     # Ours: Django's deny-by-default LoginRequiredMiddleware, with a safe `next`
     # for POSTs and an HX-Redirect for HTMX requests.
     "core.middleware.LoginRequiredMiddleware",
+    # Signs out a session that typed too many wrong passwords (accounts.guesses).
+    "accounts.middleware.TooManyGuessesMiddleware",
     # Last, as django-axes asks: turns a locked-out login into our 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -237,8 +239,20 @@ USER_CACHE_SECONDS = 60 if os.environ.get("REDIS_URL") else 0
 # Sudo mode: changing the email and signing out other sessions need the password
 # entered within this many seconds.
 SUDO_MODE_TIMEOUT = 10 * 60
-# Two-factor sign-in: how long, after the password, the second step may take.
+# Two-factor sign-in: how long, after the password, the second step may take, and how
+# many wrong answers it takes before the password is asked for again.
 TWO_FACTOR_LOGIN_TIMEOUT = 5 * 60
+TWO_FACTOR_WRONG_ANSWERS = 3
+# Wrong guesses of a secret per account, from every address and session together, in a
+# window of so many seconds (accounts.guesses); then it is locked until the window ends.
+GUESS_LIMITS = {
+    # Second-step codes: 10 a day (each has a 3 in a million chance: the 6 digits of the
+    # current 30-second step and of the steps either side).
+    "second-factor": (10, 24 * 60 * 60),
+    # The password typed inside a session (sudo prompt, deleting the account, changing
+    # the password); the session that reaches the limit is signed out.
+    "session-password": (5, 60 * 60),
+}
 # The name authenticator apps show beside the account.
 TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Board")
 # Passkeys (accounts.passkeys): the domain they are bound to (the relying party ID) and
@@ -406,6 +420,9 @@ AXES_SENSITIVE_PARAMETERS = ["password", "code"]
 RATE_LIMITS = {
     # name: (requests, per seconds)
     "login-ip": (30, 15 * 60),
+    # Failed logins of one account from every address together (the account however it
+    # is spelled; a name that matches none is counted as typed): at most 480 a day.
+    "login-account": (20, 60 * 60),
     # A deployment that QA's browser suite runs against signs up ~40 users an hour.
     "signup-ip": (env_int("DJANGO_SIGNUP_LIMIT_PER_HOUR", 10), 60 * 60),
     "password-reset-ip": (10, 60 * 60),

@@ -2,7 +2,7 @@ import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from accounts.forms import ConfirmPasswordForm
@@ -392,7 +392,9 @@ def test_username_is_escaped_in_the_navbar():
 
 
 def test_a_wrong_password_is_refused_with_one_clear_error_and_never_echoed():
-    form = ConfirmPasswordForm(make_user(), data={"password": "not-the-password"})
+    request = RequestFactory().post("/accounts/delete/")
+    request.user = make_user()
+    form = ConfirmPasswordForm(request, data={"password": "not-the-password"})
     assert not form.is_valid()
     [error] = form.errors.as_data()["password"]
     assert error.code == "password_incorrect"
