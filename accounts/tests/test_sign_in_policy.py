@@ -246,9 +246,8 @@ def test_only_the_sign_in_policy_calls_djangos_login():
     callers = []
     for path in sorted(BASE_DIR.glob("*/**/*.py")):
         relative = path.relative_to(BASE_DIR)
+        # bench/plain is the plain Django app the benchmark compares us with, not ours.
         if relative.parts[0] in (".venv", "e2e", "bench", "scripts") or "tests" in relative.parts:
-            continue
-        if "migrations" in relative.parts or "management" in relative.parts:
             continue
         tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):
