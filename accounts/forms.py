@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
@@ -7,6 +8,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts import twofactor, verification
+from core import ratelimit
 
 
 class UniqueEmailMixin:
@@ -239,7 +241,25 @@ class TwoFactorSetupForm(forms.Form):
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Reset links go to confirmed addresses only (accounts.verification); any other
-    address gets the same answer as an unknown one."""
+    address gets the same answer as an unknown one.
+
+    An address gets at most one reset mail in each PASSWORD_RESET_MAIL_INTERVAL window,
+    however many ask for it: a request in between sends nothing and gets the same answer.
+    So asking on someone's behalf never blocks them: whatever stopped their mail was a
+    mail to their inbox, sent minutes ago, whose link still works.
+    """
 
     def get_users(self, email):
-        return (user for user in super().get_users(email) if user.email_verified)
+        return (
+            user
+            for user in super().get_users(email)
+            if user.email_verified and reset_mail_due(user.email)
+        )
+
+
+def reset_mail_due(address):
+    """Whether `address` may get a reset mail now (and it counts as sent): only addresses
+    of accounts take a key in the cache, hashed (core.ratelimit)."""
+    return ratelimit.first_in_window(
+        "password-reset-mail", address, settings.PASSWORD_RESET_MAIL_INTERVAL
+    )

@@ -351,6 +351,9 @@ else:
     SILENCED_SYSTEM_CHECKS.append("mail.E001")  # the console was asked for
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Board <noreply@localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, and once
+# At most one reset mail per address in each window of this many seconds; a request in
+# between gets the same "sent" page and sends nothing (the earlier link still works).
+PASSWORD_RESET_MAIL_INTERVAL = 10 * 60
 # Email addresses are confirmed by a link sent to them (accounts.verification).
 # "optional": members log in before confirming (a banner reminds them); "mandatory": an
 # account whose address is not confirmed cannot log in, and signing up needs an address.
@@ -408,8 +411,8 @@ RATE_LIMITS = {
     "login-ip": (30, 15 * 60),
     # A deployment that QA's browser suite runs against signs up ~40 users an hour.
     "signup-ip": (env_int("DJANGO_SIGNUP_LIMIT_PER_HOUR", 10), 60 * 60),
+    # Per address, reset mails are spaced out silently (PASSWORD_RESET_MAIL_INTERVAL).
     "password-reset-ip": (10, 60 * 60),
-    "password-reset-email": (3, 60 * 60),
     # Confirmation links a member asks for (sent again, or for a new address).
     "verify-email-user": (3, 60 * 60),
 }

@@ -9,7 +9,7 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core import mail
 from django.test import Client
 
-from accounts.tests.factories import PASSWORD, later, make_user
+from accounts.tests.factories import PASSWORD, later, make_user, start_of_a_window
 from core.tests.helpers import HX
 from e2e.smtp import Inbox, body, smtp_mailers, start_server
 
@@ -131,6 +131,53 @@ def test_reset_answers_the_same_for_known_and_unknown_emails(client):
     assert known.url == unknown.url == "/accounts/password/reset/sent/"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ada@example.org"]
+
+
+def test_a_second_reset_within_the_interval_answers_the_same_and_sends_nothing(client):
+    make_user(email="ada@example.org")
+    with start_of_a_window(10 * 60):
+        first = request_reset(client, "ada@example.org")
+        link = reset_link()
+        with later(minutes=9, seconds=59):
+            second = request_reset(Client(), "ADA@example.org")
+            assert client.get(link).status_code == 302  # the first link still works
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == "/accounts/password/reset/sent/"
+    assert len(mail.outbox) == 1
+
+
+def test_a_reset_after_the_interval_sends_a_new_mail(client):
+    make_user(email="ada@example.org")
+    with start_of_a_window(10 * 60):
+        request_reset(client, "ada@example.org")
+        with later(minutes=10):
+            request_reset(client, "ada@example.org")
+    assert [m.to for m in mail.outbox] == [["ada@example.org"]] * 2
+
+
+def test_reset_mails_are_spaced_per_address(client):
+    make_user(email="ada@example.org")
+    make_user(email="bob@example.org")
+    request_reset(client, "ada@example.org")
+    request_reset(client, "bob@example.org")
+    assert [m.to for m in mail.outbox] == [["ada@example.org"], ["bob@example.org"]]
+
+
+def test_an_address_without_an_account_takes_no_place_in_the_spacing(client, settings):
+    from core import ratelimit
+
+    make_user(email="unconfirmed@example.org", email_verified=False)
+    for address in ("nobody@example.org", "unconfirmed@example.org"):
+        request_reset(client, address)
+        window = settings.PASSWORD_RESET_MAIL_INTERVAL
+        assert ratelimit.first_in_window("password-reset-mail", address, window)  # free
+
+
+def test_the_reset_page_says_how_often_mail_is_sent(client):
+    page = client.get("/accounts/password/reset/sent/").text
+    assert "we send at most one email every 10 minutes." in page
+    assert "use the link in that email: it still works." in page
+    assert "Check your spam folder" in page
 
 
 def test_reset_answers_htmx_in_place(client):
