@@ -54,11 +54,14 @@ def refuse_too_many(request, template_name, form_partial, form, message):
     )
 
 
-def render_field_feedback(form, name):
-    errors = form.live_errors(name)
+def render_field_feedback(form, name, refused=None):
+    """The feedback of the field `name` as the user leaves it: its errors, or that the
+    username is free; or, `refused` (too many checks), that message instead, HTTP 429."""
+    errors = [refused] if refused else form.live_errors(name)
     available = not errors and name == "username" and bool(form.data.get("username"))
     context = {"field": form[name], "errors": errors, "available": available}
-    return HttpResponse(render_to_string("partials/field_feedback.html", context))
+    html = render_to_string("partials/field_feedback.html", context)
+    return HttpResponse(html, status=TOO_MANY if refused else 200)
 
 
 @login_not_required
@@ -70,10 +73,13 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect_to(request, next_url(request))
     form = SignupForm(submitted(request))
-    field = triggered_by(request)
+    field, ip = triggered_by(request), activity.client_ip(request)
     if form.is_bound and field in form.live_fields:
+        if ratelimit.hit("signup-check-ip", ip):  # the form is still checked when sent
+            message = _("Too many checks from your network. This is checked when you sign up.")
+            return render_field_feedback(form, field, refused=message)
         return render_field_feedback(form, field)
-    if form.is_bound and ratelimit.hit("signup-ip", activity.client_ip(request)):
+    if form.is_bound and ratelimit.hit("signup-ip", ip):
         message = _("Too many sign-ups from your network. Please try again in an hour.")
         return refuse_too_many(request, "accounts/signup.html", "signup-form", form, message)
     if form.is_bound and form.is_valid() and (user := save_or_report_conflict(form)):

@@ -406,11 +406,14 @@ AXES_VERBOSE = False
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
 # Never written into the attempts log: passwords (axes' default) and second-step codes.
 AXES_SENSITIVE_PARAMETERS = ["password", "code"]
+_SIGNUPS_PER_HOUR = env_int("DJANGO_SIGNUP_LIMIT_PER_HOUR", 10)
 RATE_LIMITS = {
     # name: (requests, per seconds)
     "login-ip": (30, 15 * 60),
     # A deployment that QA's browser suite runs against signs up ~40 users an hour.
-    "signup-ip": (env_int("DJANGO_SIGNUP_LIMIT_PER_HOUR", 10), 60 * 60),
+    "signup-ip": (_SIGNUPS_PER_HOUR, 60 * 60),
+    # The signup form's live checks (each field as it is left): ten per sign-up allowed.
+    "signup-check-ip": (10 * _SIGNUPS_PER_HOUR, 60 * 60),
     # Per address, reset mails are spaced out silently (PASSWORD_RESET_MAIL_INTERVAL).
     "password-reset-ip": (10, 60 * 60),
     # Confirmation links a member asks for (sent again, or for a new address).

@@ -5,7 +5,8 @@ server; `Visitor(source=...)` connects from its own loopback address, so the ser
 several clients) and reads the app's mail from a real SMTP server:
 
 - strangers asking for someone's password reset must not block the owner's own request,
-  nor flood the owner's inbox.
+  nor flood the owner's inbox;
+- the signup form's live checks must not answer without limit.
 
 The tests that send requests in parallel run on PostgreSQL (and Redis for the counts):
 the live server's threads share SQLite's in-memory database through one connection.
@@ -130,3 +131,42 @@ def test_reset_requests_are_still_limited_per_client_address(site, settings):
         assert sorted(statuses) == [302] * limit + [429] * 2, statuses
         refused = next(r for r in responses if r.status_code == 429)
         assert "Too many reset requests. Please try again in an hour." in refused.text
+
+
+# 6. The signup form's live checks are limited
+
+
+def live_check(visitor, url, token, field, **data):
+    headers = {"HX-Request": "true", "HX-Trigger-Name": field, "HX-Trigger": f"id_{field}"}
+    return visitor.post(url, {"csrfmiddlewaretoken": token, **data}, headers=headers)
+
+
+@pytest.mark.postgres  # parallel requests: each server thread needs its own connection
+def test_live_checks_from_one_address_are_refused_after_the_limit(site, settings):
+    limit = 10 * settings.RATE_LIMITS["signup-ip"][0]  # ten checks per sign-up allowed
+    url = f"{site}/accounts/signup/"
+    threads = 10
+    visitors = [Visitor(source="127.0.0.4") for _ in range(threads)]
+    tokens = [visitor.csrf_token(url) for visitor in visitors]
+
+    def check_many(i):
+        return [
+            live_check(visitors[i], url, tokens[i], "email", email=f"guess{i}-{n}@example.org")
+            for n in range(limit // threads + 1)
+        ]
+
+    answers = [r for responses in all_at_once(threads, check_many) for r in responses]
+
+    statuses = [r.status_code for r in answers]
+    assert statuses.count(200) == limit
+    assert statuses.count(429) == len(answers) - limit
+    refused = next(r for r in answers if r.status_code == 429)
+    assert refused.text.strip().startswith('<div id="id_email_feedback"')
+    assert "Too many checks from your network" in refused.text
+    # Another client is still answered, and this one can still sign up: the form is
+    # checked when it is sent.
+    other = Visitor(source="127.0.0.5")
+    assert (
+        live_check(other, url, other.csrf_token(url), "username", username="x").status_code == 200
+    )
+    assert visitors[0].sign_up(site, "after-the-checks", "free@example.org").status_code == 302
