@@ -11,23 +11,6 @@ from accounts import twofactor, verification
 from core import ratelimit
 
 
-class UniqueEmailMixin:
-    """An email, when given, belongs to one account only, ignoring case."""
-
-    def clean_email(self):
-        email = self.cleaned_data.get("email", "").strip()
-        if not email:
-            return ""
-        others = get_user_model()._default_manager.filter(email__iexact=email)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise ValidationError(
-                _("An account with this email address already exists."), code="unique"
-            )
-        return email
-
-
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -47,7 +30,12 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs["autocomplete"] = "username webauthn"
 
 
-class SignupForm(UniqueEmailMixin, UserCreationForm):
+class SignupForm(UserCreationForm):
+    """A new account. Whether the email has an account is never checked here (nor in
+    EmailForm): it would tell anyone which addresses have one. An address confirmed by
+    another account is accepted like any other and its owner hears of it instead
+    (accounts.verification.send_link). Usernames are checked: they are public."""
+
     # Checked one at a time as the user leaves each (the signup template asks for it).
     live_fields = ("username", "email", "password1", "password2")
 
@@ -72,9 +60,10 @@ class SignupForm(UniqueEmailMixin, UserCreationForm):
     def live_errors(self, name):
         """The errors to show for the field `name` as the user leaves it, before submitting.
 
-        The username and the email get the form's whole validation (are they free?). The
-        passwords get Django's own password checks, run on the two password fields only:
-        they need no database, and they run each time a password field is left.
+        The username and the email get the form's whole validation (is the username
+        free? an email is never said to be taken: see the class). The passwords get
+        Django's own password checks, run on the two password fields only: they need no
+        database, and they run each time a password field is left.
         """
         if not name.startswith("password"):
             return self.errors.get(name, [])
@@ -107,11 +96,12 @@ class ProfileForm(forms.ModelForm):
         self.fields["time_zone"].choices = choices
 
 
-class EmailForm(UniqueEmailMixin, forms.ModelForm):
+class EmailForm(forms.ModelForm):
     """The address for password resets (changing it asks for the password: sudo mode).
 
     A new address takes effect the way accounts.verification.planned_change says: an
-    account's verified address stays until the link sent to the new one is used.
+    account's verified address stays until the link sent to the new one is used. As at
+    signup, an address is never said to be another account's.
     """
 
     class Meta:

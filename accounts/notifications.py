@@ -1,6 +1,8 @@
 """Mail that tells a member when something changed on their account: the password
 changed or reset, the email address changed, a sign-in from a device not seen before,
-two-factor sign-in turned on or off, a recovery code used, a passkey added or removed.
+two-factor sign-in turned on or off, a recovery code used, a passkey added or removed;
+and that someone tried to sign up with the member's address or to add it to an account
+(accounts.verification.send_link).
 
 Each message says what happened, when, from which device and address, and what to do
 if it was not them. It is written in the language of the request that made the change,
@@ -34,6 +36,7 @@ SUBJECTS = {
     "recovery_code_used": _("A recovery code was used to sign in"),
     "passkey_added": _("A passkey was added to your account"),
     "passkey_removed": _("A passkey was removed from your account"),
+    "address_in_use": _("Someone tried to use your email address"),
 }
 
 

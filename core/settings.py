@@ -354,6 +354,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, and once
 # At most one reset mail per address in each window of this many seconds; a request in
 # between gets the same "sent" page and sends nothing (the earlier link still works).
 PASSWORD_RESET_MAIL_INTERVAL = 10 * 60
+# At most one "someone tried to use your address" mail per address in each window.
+ADDRESS_IN_USE_MAIL_INTERVAL = 10 * 60
 # Email addresses are confirmed by a link sent to them (accounts.verification).
 # "optional": members log in before confirming (a banner reminds them); "mandatory": an
 # account whose address is not confirmed cannot log in, and signing up needs an address.

@@ -6,7 +6,9 @@ several clients) and reads the app's mail from a real SMTP server:
 
 - strangers asking for someone's password reset must not block the owner's own request,
   nor flood the owner's inbox;
-- the signup form's live checks must not answer without limit.
+- signing up (live checks, the submitted form, the Email settings) must not tell whether
+  an address has an account;
+- an address nobody confirmed must not block its real owner.
 
 The tests that send requests in parallel run on PostgreSQL (and Redis for the counts):
 the live server's threads share SQLite's in-memory database through one connection.
@@ -15,18 +17,23 @@ the live server's threads share SQLite's in-memory database through one connecti
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 
-from accounts.tests.factories import make_user, start_of_a_window
+from accounts.tests.factories import PASSWORD, make_user, start_of_a_window
 from core.tests.servers import Visitor, all_at_once
-from e2e.smtp import Inbox, reset_link, smtp_mailers, start_server
+from e2e.smtp import Inbox, body, reset_link, smtp_mailers, start_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+User = get_user_model()
 VICTIM = "victim@example.org"
+VICTIM_TYPED = "Victim@example.org"  # the same address, as the owner types it
 NEW_PASSWORD = "a-new-Passphrase-77"
 # What the reset page promises: at most one email every 10 minutes per address.
 MAIL_INTERVAL = 10 * 60
 RESET_SUBJECT = re.compile(r"Reset your password on ")
+CONFIRM_LINK = re.compile(r"https?://\S+/accounts/email/confirm/[^/\s]+/")
+SOMEONE_TRIED = "Someone tried to use your email address"
 
 
 @pytest.fixture
@@ -133,12 +140,24 @@ def test_reset_requests_are_still_limited_per_client_address(site, settings):
         assert "Too many reset requests. Please try again in an hour." in refused.text
 
 
-# 6. The signup form's live checks are limited
+# 6. Signing up never tells whether an address has an account
 
 
 def live_check(visitor, url, token, field, **data):
     headers = {"HX-Request": "true", "HX-Trigger-Name": field, "HX-Trigger": f"id_{field}"}
     return visitor.post(url, {"csrfmiddlewaretoken": token, **data}, headers=headers)
+
+
+def normalised(response, *names):
+    """What a visitor sees of a response, with this visitor's own values (CSRF tokens,
+    CSP nonces, and the usernames and addresses in `names`) written the same way."""
+    text = response.text
+    text = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", text)
+    text = re.sub(r'nonce="[^"]+"', 'nonce="NONCE"', text)
+    for n, name in enumerate(names):
+        text = re.sub(re.escape(name), f"NAME{n}", text, flags=re.IGNORECASE)
+    location = response.headers.get("Location") or response.headers.get("HX-Location")
+    return response.status_code, location, text
 
 
 @pytest.mark.postgres  # parallel requests: each server thread needs its own connection
@@ -170,3 +189,98 @@ def test_live_checks_from_one_address_are_refused_after_the_limit(site, settings
         live_check(other, url, other.csrf_token(url), "username", username="x").status_code == 200
     )
     assert visitors[0].sign_up(site, "after-the-checks", "free@example.org").status_code == 302
+
+
+@pytest.mark.parametrize("mode", ["optional", "mandatory"])
+def test_signup_never_tells_whether_an_address_has_an_account(site, inbox, settings, mode):
+    settings.ACCOUNT_EMAIL_VERIFICATION = mode
+    make_user("victim", password="the-victims-Own-9", email=VICTIM)
+    url = f"{site}/accounts/signup/"
+    free = "free@example.org"
+    attacker = Visitor(source="127.0.0.6")
+    token = attacker.csrf_token(url)
+
+    for field in ("email", "username"):
+        taken = live_check(attacker, url, token, field, username="mallory", email=VICTIM)
+        other = live_check(attacker, url, token, field, username="mallory", email=free)
+        assert normalised(taken, VICTIM) == normalised(other, free), field
+
+    # A form sent with another mistake: only that mistake is reported.
+    wrong = {"username": "mallory", "password1": PASSWORD, "password2": "other"}
+    taken = attacker.post(url, {"csrfmiddlewaretoken": token, **wrong, "email": VICTIM})
+    other = attacker.post(url, {"csrfmiddlewaretoken": token, **wrong, "email": free})
+    assert taken.status_code == 422
+    assert normalised(taken, VICTIM) == normalised(other, free)
+
+    # A good form: an account either way, and the same pages after it.
+    answers = {}
+    for username, address in (("mallory", VICTIM), ("trudy", free)):
+        visitor = Visitor(source="127.0.0.6")
+        response = visitor.sign_up(site, username, address)
+        assert response.status_code == 302, response.text
+        answers[address] = [normalised(response, username, address)]
+        answers[address].append(
+            normalised(visitor.get(site + response.headers["Location"]), username, address)
+        )
+    assert answers[VICTIM] == answers[free]
+
+    # The owner hears of it, and no link to confirm the address goes anywhere.
+    notice = inbox.wait_for_mail(VICTIM, SOMEONE_TRIED)
+    assert "log in" in body(notice)
+    inbox.wait_for_mail(free, "Confirm your email address")
+    assert not any(CONFIRM_LINK.search(body(m)) for m in mails_to(inbox, VICTIM))
+    mallory = User.objects.get(username="mallory")
+    assert (mallory.email, mallory.email_verified) == (VICTIM, False)
+    # The new account cannot log in with the address.
+    assert Visitor(source="127.0.0.6").log_in(site, VICTIM).status_code == 422
+
+
+def test_adding_an_address_in_settings_never_tells_whether_it_has_an_account(site, inbox):
+    make_user("victim", email=VICTIM)
+    answers = {}
+    for username, address in (("mallory", VICTIM), ("trudy", "free@example.org")):
+        make_user(username)
+        visitor = Visitor(source="127.0.0.7")
+        assert visitor.log_in(site, username).status_code == 302
+        response = visitor.post_form(f"{site}/accounts/email/", {"email": address})
+        page = visitor.get(f"{site}/accounts/email/")
+        answers[address] = [normalised(r, username, address) for r in (response, page)]
+    assert answers[VICTIM] == answers["free@example.org"]
+    inbox.wait_for_mail(VICTIM, SOMEONE_TRIED)
+    assert not any(CONFIRM_LINK.search(body(m)) for m in mails_to(inbox, VICTIM))
+
+
+# 7. An address nobody confirmed does not block its owner
+
+
+def confirmation_link_for(inbox, address, username):
+    """The link in the confirmation mail sent to `address` for the account `username`."""
+    for message in mails_to(inbox, address, "Confirm your"):
+        if body(message).startswith(f"Hello {username},"):
+            return CONFIRM_LINK.search(body(message))[0]
+    raise AssertionError(f"no link for {username} in {[body(m) for m in inbox.messages]}")
+
+
+def confirm(visitor, link):
+    return visitor.post_form(link, {})
+
+
+def test_an_unconfirmed_address_never_blocks_its_owner(site, inbox):
+    attacker = Visitor(source="127.0.0.8")
+    assert attacker.sign_up(site, "mallory", VICTIM).status_code == 302
+    inbox.wait_for_mail(VICTIM, "Confirm your email address")
+
+    victim = Visitor(source="127.0.0.9")
+    response = victim.sign_up(site, "victim", VICTIM_TYPED)
+    assert response.status_code == 302, response.text
+    inbox.wait_for_mail(VICTIM_TYPED, "Confirm your email address")
+    assert confirm(victim, confirmation_link_for(inbox, VICTIM_TYPED, "victim")).status_code == 302
+
+    mallory, owner = User.objects.get(username="mallory"), User.objects.get(username="victim")
+    assert (owner.email, owner.email_verified) == (VICTIM_TYPED, True)
+    assert (mallory.email, mallory.email_verified, mallory.pending_email) == ("", False, "")
+    # The attacker's own link is dead, and the address logs in to the owner's account.
+    refused = confirm(attacker, confirmation_link_for(inbox, VICTIM, "mallory"))
+    assert refused.status_code == 422
+    assert "Another account uses this address now" in refused.text
+    assert Visitor().log_in(site, VICTIM).status_code == 302

@@ -101,6 +101,20 @@ def test_a_username_left_empty_is_neither_refused_nor_confirmed(client):
     assert b"available" not in response.content
 
 
+def test_a_taken_email_is_answered_as_a_free_one(client):
+    make_user(email="taken@example.org")
+    taken = check(client, "email", username="ada", email="Taken@example.org")
+    free = check(client, "email", username="ada", email="free@example.org")
+    assert taken.status_code == free.status_code == 200
+    assert taken.content == free.content
+    assert b"invalid-feedback" not in taken.content
+
+
+def test_an_invalid_email_is_reported(client):
+    response = check(client, "email", username="ada", email="not-an-address")
+    assert b"Enter a valid email address." in response.content
+
+
 def test_live_checks_are_limited_per_client_address(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup-check-ip": (3, 3600)}
     client = Client(REMOTE_ADDR="203.0.113.20")
