@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
@@ -7,23 +8,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts import guesses, twofactor, verification
-
-
-class UniqueEmailMixin:
-    """An email, when given, belongs to one account only, ignoring case."""
-
-    def clean_email(self):
-        email = self.cleaned_data.get("email", "").strip()
-        if not email:
-            return ""
-        others = get_user_model()._default_manager.filter(email__iexact=email)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise ValidationError(
-                _("An account with this email address already exists."), code="unique"
-            )
-        return email
+from core import ratelimit
 
 
 class LoginForm(AuthenticationForm):
@@ -45,7 +30,12 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs["autocomplete"] = "username webauthn"
 
 
-class SignupForm(UniqueEmailMixin, UserCreationForm):
+class SignupForm(UserCreationForm):
+    """A new account. Whether the email has an account is never checked here (nor in
+    EmailForm): it would tell anyone which addresses have one. An address confirmed by
+    another account is accepted like any other and its owner hears of it instead
+    (accounts.verification.send_link). Usernames are checked: they are public."""
+
     # Checked one at a time as the user leaves each (the signup template asks for it).
     live_fields = ("username", "email", "password1", "password2")
 
@@ -70,9 +60,10 @@ class SignupForm(UniqueEmailMixin, UserCreationForm):
     def live_errors(self, name):
         """The errors to show for the field `name` as the user leaves it, before submitting.
 
-        The username and the email get the form's whole validation (are they free?). The
-        passwords get Django's own password checks, run on the two password fields only:
-        they need no database, and they run each time a password field is left.
+        The username and the email get the form's whole validation (is the username
+        free? an email is never said to be taken: see the class). The passwords get
+        Django's own password checks, run on the two password fields only: they need no
+        database, and they run each time a password field is left.
         """
         if not name.startswith("password"):
             return self.errors.get(name, [])
@@ -105,11 +96,12 @@ class ProfileForm(forms.ModelForm):
         self.fields["time_zone"].choices = choices
 
 
-class EmailForm(UniqueEmailMixin, forms.ModelForm):
+class EmailForm(forms.ModelForm):
     """The address for password resets (changing it asks for the password: sudo mode).
 
     A new address takes effect the way accounts.verification.planned_change says: an
-    account's verified address stays until the link sent to the new one is used.
+    account's verified address stays until the link sent to the new one is used. As at
+    signup, an address is never said to be another account's.
     """
 
     class Meta:
@@ -295,7 +287,25 @@ class TwoFactorSetupForm(forms.Form):
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Reset links go to confirmed addresses only (accounts.verification); any other
-    address gets the same answer as an unknown one."""
+    address gets the same answer as an unknown one.
+
+    An address gets at most one reset mail in each PASSWORD_RESET_MAIL_INTERVAL window,
+    however many ask for it: a request in between sends nothing and gets the same answer.
+    So asking on someone's behalf never blocks them: whatever stopped their mail was a
+    mail to their inbox, sent minutes ago, whose link still works.
+    """
 
     def get_users(self, email):
-        return (user for user in super().get_users(email) if user.email_verified)
+        return (
+            user
+            for user in super().get_users(email)
+            if user.email_verified and reset_mail_due(user.email)
+        )
+
+
+def reset_mail_due(address):
+    """Whether `address` may get a reset mail now (and it counts as sent): only addresses
+    of accounts take a key in the cache, hashed (core.ratelimit)."""
+    return ratelimit.first_in_window(
+        "password-reset-mail", address, settings.PASSWORD_RESET_MAIL_INTERVAL
+    )

@@ -16,7 +16,9 @@ def time_zone_choices():
 class User(AbstractUser):
     """The project's user. The username is unique ignoring case, as the signup form
     promises (the database enforces it, so two sign-ups at once cannot both win). An
-    email is optional, but unique ignoring case when given."""
+    email is optional. A confirmed one is unique ignoring case; an unconfirmed one may be
+    held by several accounts (anyone can type anyone's address) until one of them
+    confirms it, which takes it from the others (accounts.verification.confirm)."""
 
     # Times are shown in this zone; empty: in the browser's own (static/js/app.js).
     time_zone = models.CharField(
@@ -42,8 +44,8 @@ class User(AbstractUser):
             ),
             models.UniqueConstraint(
                 Lower("email"),
-                condition=~models.Q(email=""),
-                name="unique_email_ignoring_case",
+                condition=models.Q(email_verified=True) & ~models.Q(email=""),
+                name="unique_verified_email_ignoring_case",
                 violation_error_message=_("An account with this email address already exists."),
             ),
         ]

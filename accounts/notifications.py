@@ -1,7 +1,9 @@
 """Mail that tells a member when something changed on their account: the password
 changed or reset, the email address changed, a sign-in from a device not seen before,
 two-factor sign-in turned on or off, a recovery code used, a passkey added or removed,
-too many wrong codes or wrong passwords in a session (accounts.guesses).
+too many wrong codes or wrong passwords in a session (accounts.guesses); and that someone
+tried to sign up with the member's address or to add it to an account
+(accounts.verification.send_link).
 
 Each message says what happened, when, from which device and address, and what to do
 if it was not them. It is written in the language of the request that made the change,
@@ -37,6 +39,7 @@ SUBJECTS = {
     "passkey_removed": _("A passkey was removed from your account"),
     "second_factor_locked": _("Wrong codes were entered for your account"),
     "session_password_locked": _("Wrong passwords were typed in a session of your account"),
+    "address_in_use": _("Someone tried to use your email address"),
 }
 
 

@@ -4,6 +4,11 @@ Until then it neither logs in nor receives password reset links (accounts.backen
 find_account, accounts.forms.PasswordResetForm).
 
 - Signing up with an address sends it a link; the account holds it, unverified.
+- Only a confirmed address is unique (accounts.models.User): anyone can type anyone's
+  address, so an unconfirmed one may be held by several accounts; confirming it takes it
+  from the others. An address confirmed by another account is accepted like any other,
+  so that signing up never tells whether an address has an account; instead of a link,
+  its owner is told that someone tried to use it (`send_link`).
 - A new address for an account whose address is verified waits in `pending_email`: the
   old one keeps working until the link sent to the new one is used, and then hears of the
   change. An account without an address, or with an unverified one, has nothing to keep:
@@ -28,6 +33,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -150,12 +156,26 @@ def email_saved(request, user, outcome, *, previous, previous_verified):
 # The link
 
 
+def confirmed_elsewhere(address, user):
+    """The account, other than `user`, whose confirmed address `address` is (None if none)."""
+    accounts = get_user_model()._default_manager.filter(email__iexact=address, email_verified=True)
+    return accounts.exclude(pk=user.pk).first()
+
+
 def send_link(request, user):
     """Mail a link for the user's waiting address, in the request's language, once the
     transaction commits and in the background (a mail server that is down is logged,
-    never raised)."""
+    never raised).
+
+    Signing up, the Email settings and "send the link again" all come here, so that they
+    answer alike whether or not the address has an account: when another account has
+    confirmed it, no link is sent and its owner hears that someone tried to use it.
+    """
     address = waiting_address(user)
     if not address:
+        return
+    if owner := confirmed_elsewhere(address, user):
+        tell_owner(request, owner, address)
         return
     token = signing.dumps([user.pk, address], salt=SALT)
     context = {
@@ -169,6 +189,18 @@ def send_link(request, user):
         subject = str(SUBJECTS["change" if user.pending_email else "new"])
         body = render_to_string("accounts/email/verify_email.txt", context)
     notifications.send_later(subject, body, address, "verify_email")
+
+
+def tell_owner(request, owner, address):
+    """Tell the owner of `address` that someone tried to sign up with it or to add it to
+    an account, at most once every ADDRESS_IN_USE_MAIL_INTERVAL: each sign-up with the
+    address would send one, and the answer never says so, so the count stays silent."""
+    if not ratelimit.first_in_window(
+        "address-in-use-mail", address, settings.ADDRESS_IN_USE_MAIL_INTERVAL
+    ):
+        return
+    login_url = request.build_absolute_uri(reverse("accounts:login"))
+    notifications.notify(request, owner, "address_in_use", address=address, login_url=login_url)
 
 
 def link_lifetime():
@@ -192,32 +224,71 @@ def read_link(token):
     except (signing.BadSignature, ValueError, TypeError):
         raise LinkRefused(INVALID) from None
     user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
-    if user is None or not address or waiting_address(user).lower() != address.lower():
+    if user is None or not address:
         raise LinkRefused(NOT_WAITING)
+    refuse_unless_waiting(user, address)
     return user, address
 
 
+def refuse_unless_waiting(user, address):
+    """LinkRefused unless `address` is the one waiting on the account: TAKEN when another
+    account has confirmed it (which took it from this one), else NOT_WAITING."""
+    if confirmed_elsewhere(address, user):
+        raise LinkRefused(TAKEN)
+    if waiting_address(user).lower() != address.lower():
+        raise LinkRefused(NOT_WAITING)
+
+
 def confirm(user_id, address):
-    """Make `address` the verified address of the account `user_id`, if it still waits.
+    """Make `address` the verified address of the account `user_id`, if it still waits,
+    and take it from every other account that holds it unconfirmed or waits for it.
     Returns the account, the address confirmed and the one it replaced ("" if none);
-    LinkRefused if the link was used meanwhile (a second click) or another account took
-    the address."""
-    User = get_user_model()
+    LinkRefused if the link was used meanwhile (a second click) or another account
+    confirmed the address first."""
     with transaction.atomic():
-        user = User._default_manager.select_for_update().filter(pk=user_id).first()
-        if user is None or waiting_address(user).lower() != address.lower():
+        holders = lock_holders(user_id, address)
+        user = holders.pop(user_id, None)
+        if user is None:
             raise LinkRefused(NOT_WAITING)
+        refuse_unless_waiting(user, address)
         address = waiting_address(user)  # as the member typed it
         replaced = user.email if user.pending_email else ""
-        if User._default_manager.filter(email__iexact=address).exclude(pk=user.pk).exists():
-            raise LinkRefused(TAKEN)
         user.email, user.email_verified, user.pending_email = address, True, ""
         try:
             with transaction.atomic():
                 user.save(update_fields=["email", "email_verified", "pending_email"])
-        except IntegrityError:  # taken between the check and the save
+        except IntegrityError:  # confirmed by another account between the check and the save
             raise LinkRefused(TAKEN) from None
+        for other in holders.values():
+            take_from(other, address)
     return user, address, replaced
+
+
+def lock_holders(user_id, address):
+    """The account `user_id` and every account holding or waiting for `address`, by id,
+    locked until the transaction ends.
+
+    Two confirmations of one address each change both accounts (one confirms, and takes
+    the address from the other): locking them all first, always in the order of their
+    ids, makes the second wait for the first instead of deadlocking with it.
+    """
+    accounts = get_user_model()._default_manager.select_for_update()
+    holding = Q(pk=user_id) | Q(email__iexact=address) | Q(pending_email__iexact=address)
+    return {account.pk: account for account in accounts.filter(holding).order_by("pk")}
+
+
+def take_from(account, address):
+    """`address` was confirmed by another account: this one no longer holds it
+    unconfirmed, nor waits for it."""
+    changed = []
+    if not account.email_verified and account.email.lower() == address.lower():
+        account.email = ""
+        changed.append("email")
+    if account.pending_email.lower() == address.lower():
+        account.pending_email = ""
+        changed.append("pending_email")
+    if changed:
+        account.save(update_fields=changed)
 
 
 # Signing up and logging in

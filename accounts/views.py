@@ -54,11 +54,14 @@ def refuse_too_many(request, template_name, form_partial, form, message):
     )
 
 
-def render_field_feedback(form, name):
-    errors = form.live_errors(name)
+def render_field_feedback(form, name, refused=None):
+    """The feedback of the field `name` as the user leaves it: its errors, or that the
+    username is free; or, `refused` (too many checks), that message instead, HTTP 429."""
+    errors = [refused] if refused else form.live_errors(name)
     available = not errors and name == "username" and bool(form.data.get("username"))
     context = {"field": form[name], "errors": errors, "available": available}
-    return HttpResponse(render_to_string("partials/field_feedback.html", context))
+    html = render_to_string("partials/field_feedback.html", context)
+    return HttpResponse(html, status=TOO_MANY if refused else 200)
 
 
 @login_not_required
@@ -70,10 +73,13 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect_to(request, next_url(request))
     form = SignupForm(submitted(request))
-    field = triggered_by(request)
+    field, ip = triggered_by(request), activity.client_ip(request)
     if form.is_bound and field in form.live_fields:
+        if ratelimit.hit("signup-check-ip", ip):  # the form is still checked when sent
+            message = _("Too many checks from your network. This is checked when you sign up.")
+            return render_field_feedback(form, field, refused=message)
         return render_field_feedback(form, field)
-    if form.is_bound and ratelimit.hit("signup-ip", activity.client_ip(request)):
+    if form.is_bound and ratelimit.hit("signup-ip", ip):
         message = _("Too many sign-ups from your network. Please try again in an hour.")
         return refuse_too_many(request, "accounts/signup.html", "signup-form", form, message)
     if form.is_bound and form.is_valid() and (user := save_or_report_conflict(form)):
@@ -364,7 +370,7 @@ def sign_out_other_sessions(request):
     return redirect_to(request, reverse("accounts:sessions"))
 
 
-# Password reset: Django's views, answering htmx in place, rate limited.
+# Password reset: Django's views, answering htmx in place, rate limited per client.
 
 
 class PasswordResetView(HtmxFormViewMixin, auth_views.PasswordResetView):
@@ -376,9 +382,9 @@ class PasswordResetView(HtmxFormViewMixin, auth_views.PasswordResetView):
     form_class = PasswordResetForm  # confirmed addresses only
 
     def form_valid(self, form):
-        ip = activity.client_ip(self.request)
-        email = form.cleaned_data["email"]
-        if ratelimit.hit("password-reset-ip", ip) or ratelimit.hit("password-reset-email", email):
+        # Per client only: a visible limit per address would let strangers block its
+        # owner. Mails to one address are spaced out silently (PasswordResetForm).
+        if ratelimit.hit("password-reset-ip", activity.client_ip(self.request)):
             message = _("Too many reset requests. Please try again in an hour.")
             return refuse_too_many(
                 self.request, self.template_name, self.form_partial, form, message
@@ -388,6 +394,10 @@ class PasswordResetView(HtmxFormViewMixin, auth_views.PasswordResetView):
 
 class PasswordResetDoneView(HtmxFormViewMixin, auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        minutes = settings.PASSWORD_RESET_MAIL_INTERVAL // 60
+        return {**super().get_context_data(**kwargs), "interval_minutes": minutes}
 
 
 class PasswordResetConfirmView(HtmxFormViewMixin, auth_views.PasswordResetConfirmView):

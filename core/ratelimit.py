@@ -106,3 +106,19 @@ def give_back(name, identity):
         pass
     except UNAVAILABLE as error:
         _unavailable(error)
+
+
+def first_in_window(name, identity, window):
+    """Whether this is the first request by `identity` for `name` in the current window
+    of `window` seconds, and take that place: e.g. at most one mail to an address every
+    10 minutes. Two requests at once cannot both be first (the cache's `add` is atomic).
+
+    Like the limits, it fails open: while the cache is down, every request is the first.
+    """
+    if not identity or _cache_is_skipped():
+        return True
+    try:
+        return cache.add(_key(name, identity, window), 1, timeout=window)
+    except UNAVAILABLE as error:
+        _unavailable(error)
+        return True

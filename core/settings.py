@@ -365,6 +365,11 @@ else:
     SILENCED_SYSTEM_CHECKS.append("mail.E001")  # the console was asked for
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Board <noreply@localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, and once
+# At most one reset mail per address in each window of this many seconds; a request in
+# between gets the same "sent" page and sends nothing (the earlier link still works).
+PASSWORD_RESET_MAIL_INTERVAL = 10 * 60
+# At most one "someone tried to use your address" mail per address in each window.
+ADDRESS_IN_USE_MAIL_INTERVAL = 10 * 60
 # Email addresses are confirmed by a link sent to them (accounts.verification).
 # "optional": members log in before confirming (a banner reminds them); "mandatory": an
 # account whose address is not confirmed cannot log in, and signing up needs an address.
@@ -417,6 +422,7 @@ AXES_VERBOSE = False
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
 # Never written into the attempts log: passwords (axes' default) and second-step codes.
 AXES_SENSITIVE_PARAMETERS = ["password", "code"]
+_SIGNUPS_PER_HOUR = env_int("DJANGO_SIGNUP_LIMIT_PER_HOUR", 10)
 RATE_LIMITS = {
     # name: (requests, per seconds)
     "login-ip": (30, 15 * 60),
@@ -424,9 +430,11 @@ RATE_LIMITS = {
     # is spelled; a name that matches none is counted as typed): at most 480 a day.
     "login-account": (20, 60 * 60),
     # A deployment that QA's browser suite runs against signs up ~40 users an hour.
-    "signup-ip": (env_int("DJANGO_SIGNUP_LIMIT_PER_HOUR", 10), 60 * 60),
+    "signup-ip": (_SIGNUPS_PER_HOUR, 60 * 60),
+    # The signup form's live checks (each field as it is left): ten per sign-up allowed.
+    "signup-check-ip": (10 * _SIGNUPS_PER_HOUR, 60 * 60),
+    # Per address, reset mails are spaced out silently (PASSWORD_RESET_MAIL_INTERVAL).
     "password-reset-ip": (10, 60 * 60),
-    "password-reset-email": (3, 60 * 60),
     # Confirmation links a member asks for (sent again, or for a new address).
     "verify-email-user": (3, 60 * 60),
 }

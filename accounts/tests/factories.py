@@ -32,6 +32,17 @@ def later(**delta):
     return time_machine.travel(timezone.now() + timedelta(**delta), tick=False)
 
 
+def start_of_a_window(window, tick=False):
+    """Move the clock to the first second of the next fixed window of `window` seconds
+    (core.ratelimit counts in such windows), so that a test moving it on by less than
+    `window` (`later`) stays in the same one. `tick`: let the clock run from there."""
+    import time
+
+    import time_machine
+
+    return time_machine.travel((time.time() // window + 1) * window, tick=tick)
+
+
 def wait_for_mail(count, timeout=5):
     """django.core.mail.outbox once it holds `count` messages: notices are sent after
     the change commits, in a thread of their own."""

@@ -9,7 +9,7 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core import mail
 from django.test import Client
 
-from accounts.tests.factories import PASSWORD, later, make_user
+from accounts.tests.factories import PASSWORD, later, make_user, start_of_a_window
 from core.tests.helpers import HX
 from e2e.smtp import Inbox, body, smtp_mailers, start_server
 
@@ -72,30 +72,64 @@ def test_signup_takes_an_optional_email(client):
     assert User.objects.filter(email="").count() == 2
 
 
-def test_signup_refuses_an_email_taken_in_another_case(client):
-    make_user(email="ada@example.org")
+def test_signup_with_an_address_another_account_confirmed_goes_through_unconfirmed(client):
+    owner = make_user("ada", email="ada@example.org")
     response = signup(client, username="ada2", email="ADA@example.ORG")
-    assert response.status_code == 422
-    assert "email" in response.context["form"].errors
-    assert not User.objects.filter(username="ada2").exists()
+    assert response.status_code == 302  # as for any address: nothing tells it is taken
+    newcomer = User.objects.get(username="ada2")
+    assert (newcomer.email, newcomer.email_verified) == ("ADA@example.org", False)
+    owner.refresh_from_db()
+    assert (owner.email, owner.email_verified) == ("ada@example.org", True)
 
 
-def test_profile_refuses_an_email_taken_in_another_case():
+def test_email_settings_accept_an_address_another_account_confirmed_unconfirmed():
     make_user(email="taken@example.org")
     user = make_user()
     client = Client()
     client.force_login(user)
     response = client.post("/accounts/email/", {"email": "Taken@example.org"})
-    assert response.status_code == 422
-    assert b"An account with this email address already exists." in response.content
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.email, user.email_verified) == ("Taken@example.org", False)
 
 
-def test_database_refuses_duplicate_emails_ignoring_case():
+def test_database_refuses_two_confirmed_accounts_with_one_address_ignoring_case():
     from django.db import IntegrityError, transaction
 
     make_user(email="one@example.org")
     with pytest.raises(IntegrityError), transaction.atomic():
         make_user(email="ONE@example.org")
+
+
+def test_confirming_an_address_another_account_confirmed_is_refused_by_validation():
+    """What the admin shows when staff tick "email verified" on a taken address."""
+    from django.core.exceptions import ValidationError
+
+    make_user(email="one@example.org")
+    other = make_user(email="One@example.org", email_verified=False)
+    other.validate_constraints()  # unconfirmed: allowed
+    other.email_verified = True
+    with pytest.raises(ValidationError, match="An account with this email address already"):
+        other.validate_constraints()
+
+
+def test_database_lets_several_accounts_hold_one_unconfirmed_address():
+    make_user(email="one@example.org")
+    make_user(email="One@example.org", email_verified=False)
+    make_user(email="ONE@example.org", email_verified=False)
+    make_user(email="", email_verified=True)  # no address: nothing to be unique
+    make_user(email="", email_verified=True)
+    assert User.objects.filter(email__iexact="one@example.org").count() == 3
+
+
+def test_database_refuses_confirming_an_address_another_account_confirmed():
+    from django.db import IntegrityError, transaction
+
+    make_user(email="one@example.org")
+    other = make_user(email="one@example.org", email_verified=False)
+    other.email_verified = True
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.save()
 
 
 @pytest.mark.parametrize("identifier", ["ada", "ada@example.org", "ADA@Example.org"])
@@ -131,6 +165,53 @@ def test_reset_answers_the_same_for_known_and_unknown_emails(client):
     assert known.url == unknown.url == "/accounts/password/reset/sent/"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ada@example.org"]
+
+
+def test_a_second_reset_within_the_interval_answers_the_same_and_sends_nothing(client):
+    make_user(email="ada@example.org")
+    with start_of_a_window(10 * 60):
+        first = request_reset(client, "ada@example.org")
+        link = reset_link()
+        with later(minutes=9, seconds=59):
+            second = request_reset(Client(), "ADA@example.org")
+            assert client.get(link).status_code == 302  # the first link still works
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == "/accounts/password/reset/sent/"
+    assert len(mail.outbox) == 1
+
+
+def test_a_reset_after_the_interval_sends_a_new_mail(client):
+    make_user(email="ada@example.org")
+    with start_of_a_window(10 * 60):
+        request_reset(client, "ada@example.org")
+        with later(minutes=10):
+            request_reset(client, "ada@example.org")
+    assert [m.to for m in mail.outbox] == [["ada@example.org"]] * 2
+
+
+def test_reset_mails_are_spaced_per_address(client):
+    make_user(email="ada@example.org")
+    make_user(email="bob@example.org")
+    request_reset(client, "ada@example.org")
+    request_reset(client, "bob@example.org")
+    assert [m.to for m in mail.outbox] == [["ada@example.org"], ["bob@example.org"]]
+
+
+def test_an_address_without_an_account_takes_no_place_in_the_spacing(client, settings):
+    from core import ratelimit
+
+    make_user(email="unconfirmed@example.org", email_verified=False)
+    for address in ("nobody@example.org", "unconfirmed@example.org"):
+        request_reset(client, address)
+        window = settings.PASSWORD_RESET_MAIL_INTERVAL
+        assert ratelimit.first_in_window("password-reset-mail", address, window)  # free
+
+
+def test_the_reset_page_says_how_often_mail_is_sent(client):
+    page = client.get("/accounts/password/reset/sent/").text
+    assert "we send at most one email every 10 minutes." in page
+    assert "use the link in that email: it still works." in page
+    assert "Check your spam folder" in page
 
 
 def test_reset_answers_htmx_in_place(client):

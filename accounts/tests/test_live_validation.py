@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from accounts.tests.factories import make_user
 
@@ -98,3 +99,51 @@ def test_only_a_free_username_is_confirmed_as_available(client, field, data):
 def test_a_username_left_empty_is_neither_refused_nor_confirmed(client):
     response = check(client, "username", username="")
     assert b"available" not in response.content
+
+
+def test_a_taken_email_is_answered_as_a_free_one(client):
+    make_user(email="taken@example.org")
+    taken = check(client, "email", username="ada", email="Taken@example.org")
+    free = check(client, "email", username="ada", email="free@example.org")
+    assert taken.status_code == free.status_code == 200
+    assert taken.content == free.content
+    assert b"invalid-feedback" not in taken.content
+
+
+def test_an_invalid_email_is_reported(client):
+    response = check(client, "email", username="ada", email="not-an-address")
+    assert b"Enter a valid email address." in response.content
+
+
+def test_live_checks_are_limited_per_client_address(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup-check-ip": (3, 3600)}
+    client = Client(REMOTE_ADDR="203.0.113.20")
+    for _ in range(3):
+        assert check(client, "username", username="ada").status_code == 200
+    refused = check(client, "email", email="ada@example.org")
+    assert refused.status_code == 429
+    assert refused.text.strip().startswith('<div id="id_email_feedback"')
+    assert texts_of_feedback(refused.text) == [
+        "Too many checks from your network. This is checked when you sign up."
+    ]
+    elsewhere = check(Client(REMOTE_ADDR="198.51.100.20"), "username", username="ada")
+    assert elsewhere.status_code == 200
+
+
+def test_the_form_is_still_checked_when_sent_after_too_many_live_checks(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup-check-ip": (1, 3600)}
+    make_user("taken")
+    client = Client(REMOTE_ADDR="203.0.113.21")
+    check(client, "username", username="taken")
+    assert check(client, "username", username="taken").status_code == 429
+    good = "a-long-Passphrase-42"
+    data = {"username": "taken", "password1": good, "password2": good}
+    refused = client.post("/accounts/signup/", data)
+    assert refused.status_code == 422
+    assert "A user with that username already exists." in refused.text
+    data["username"] = "free-name"
+    assert client.post("/accounts/signup/", data).status_code == 302
+
+
+def texts_of_feedback(html):
+    return [" ".join(t.split()) for t in re.findall(r"<div>(.*?)</div>", html, re.S)]

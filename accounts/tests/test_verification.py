@@ -20,7 +20,7 @@ from django.test import Client
 
 from accounts import notifications
 from accounts.backends import find_account
-from accounts.tests.factories import PASSWORD, later, make_user
+from accounts.tests.factories import PASSWORD, later, make_user, start_of_a_window
 from core.tests.helpers import HX, logged_in_client, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -410,7 +410,8 @@ def test_confirming_an_address_another_account_took_meanwhile_is_refused():
     assert (user.email, user.pending_email) == ("old@example.org", "new@example.org")
 
 
-def test_confirming_an_address_taken_between_the_check_and_the_save_is_refused():
+def test_confirming_an_address_confirmed_elsewhere_between_the_check_and_the_save_is_refused():
+    """The database's unique index on confirmed addresses decides the last instant."""
     from django.db import connection
 
     user, client = pending("ada")
@@ -419,7 +420,8 @@ def test_confirming_an_address_taken_between_the_check_and_the_save_is_refused()
 
     def rival_saves_first(execute, sql, params, many, context):
         if sql.startswith('UPDATE "accounts_user"') and not rivals:
-            rivals.append(User.objects.create_user("bob", email="new@example.org"))
+            rival = User.objects.create_user("bob", email="new@example.org", email_verified=True)
+            rivals.append(rival)
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(rival_saves_first):
@@ -499,6 +501,128 @@ def test_the_email_page_says_whether_the_address_is_confirmed():
     page = logged_in_client(unverified).get("/accounts/email/").text
     assert "is confirmed." not in page
     assert BANNER in page
+
+
+# An address another account confirmed: its owner is told, no link is sent
+
+
+SOMEONE_TRIED = "Someone tried to use your email address"
+
+
+def test_signing_up_with_an_address_confirmed_elsewhere_tells_its_owner_instead(client):
+    make_user("owner", email="ada@example.org")
+    response = signup(client, "mallory", "ADA@example.org")
+    assert response.status_code == 302
+    [notice] = mail.outbox
+    assert notice.to == ["ada@example.org"]  # the owner's address, as the owner wrote it
+    assert notice.subject == SOMEONE_TRIED
+    assert notice.body.startswith("Hello owner,")
+    assert "Someone tried to sign up with ADA@example.org, or to add it to another" in notice.body
+    assert "http://testserver/accounts/login/" in notice.body
+    assert "http://testserver/accounts/password/reset/" in notice.body
+    assert "If it was not you, there is nothing to do." in notice.body
+    assert not LINK.search(notice.body)
+    mallory = User.objects.get(username="mallory")
+    assert (mallory.email, mallory.email_verified) == ("ADA@example.org", False)
+
+
+def test_changing_to_an_address_confirmed_elsewhere_looks_the_same_and_tells_its_owner():
+    make_user("owner", email="taken@example.org")
+    user, client = pending("ada", new="taken@example.org")
+    page = client.get("/accounts/email/").text
+    assert "We sent a link to taken@example.org." in messages_of(page)[0]
+    assert "Waiting for confirmation: <strong>taken@example.org</strong>" in page
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["taken@example.org"], SOMEONE_TRIED)]
+    user.refresh_from_db()
+    assert (user.email, user.pending_email) == ("old@example.org", "taken@example.org")
+
+
+def test_sending_the_link_again_for_an_address_confirmed_elsewhere_sends_no_link():
+    make_user("owner", email="taken@example.org")
+    user = make_user("mallory", email="taken@example.org", email_verified=False)
+    client = logged_in_client(user)
+    with start_of_a_window(10 * 60):
+        response = client.post("/accounts/email/resend/")
+        assert response.status_code == 302
+        page = client.get(response.url).text
+        assert "We sent a new link to taken@example.org." in messages_of(page)
+        with later(minutes=10):
+            client.post("/accounts/email/resend/")
+    assert [m.subject for m in mail.outbox] == [SOMEONE_TRIED] * 2
+    assert not any(LINK.search(m.body) for m in mail.outbox)
+
+
+def test_the_owner_is_told_at_most_once_per_interval(client):
+    make_user("owner", email="ada@example.org")
+    with start_of_a_window(10 * 60):
+        signup(client, "mallory", "ada@example.org")
+        with later(minutes=9, seconds=59):
+            signup(Client(), "trudy", "ada@example.org")
+            assert len(mail.outbox) == 1
+        with later(minutes=10):
+            signup(Client(), "eve", "ada@example.org")
+    assert [m.subject for m in mail.outbox] == [SOMEONE_TRIED] * 2
+    assert User.objects.filter(email__iexact="ada@example.org", email_verified=False).count() == 3
+
+
+def test_an_address_only_held_unconfirmed_elsewhere_gets_its_link(client):
+    make_user("first", email="ada@example.org", email_verified=False)
+    signup(client, "second", "ada@example.org")
+    [message] = mail.outbox
+    assert message.subject == "Confirm your email address"
+    assert message.body.startswith("Hello second,")
+
+
+# Confirming takes the address from the other accounts
+
+
+def test_confirming_takes_the_address_from_every_other_account(client):
+    signup(client, "ada", "ada@example.org")
+    other = make_user("bob", email="ADA@example.org", email_verified=False)
+    waiting = make_user("cy", email="cy@example.org", pending_email="Ada@Example.org")
+    unrelated = make_user("dee", email="dee@example.org", email_verified=False)
+    assert client.post(link_to("ada@example.org")).status_code == 302
+    other.refresh_from_db()
+    waiting.refresh_from_db()
+    unrelated.refresh_from_db()
+    assert (other.email, other.email_verified, other.pending_email) == ("", False, "")
+    assert (waiting.email, waiting.email_verified, waiting.pending_email) == (
+        "cy@example.org",
+        True,
+        "",
+    )
+    assert (unrelated.email, unrelated.email_verified) == ("dee@example.org", False)
+    assert User.objects.get(username="ada").email_verified
+
+
+def test_the_link_of_an_account_that_lost_its_address_says_another_account_took_it(client):
+    signup(client, "ada", "ada@example.org")
+    signup(Client(), "bob", "ada@example.org")
+    bobs_link = link_to("ada@example.org")
+    assert bobs_link != (adas_link := LINK.search(mail.outbox[0].body)[1])
+    assert client.post(adas_link).status_code == 302
+    page = Client().get(bobs_link)
+    assert page.status_code == 400
+    assert "Another account uses this address now" in page.text
+    assert Client().post(bobs_link).status_code == 422
+
+
+def test_only_the_confirmed_account_logs_in_by_an_address_several_hold():
+    make_user("first", password="first-Secret-1", email="ada@example.org", email_verified=False)
+    owner = make_user("owner", email="ADA@example.org")
+    make_user("third", password="third-Secret-3", email="ada@example.org", email_verified=False)
+    assert find_account("ada@example.org") == owner
+    assert log_in(Client(), "ada@example.org", "first-Secret-1").status_code == 422
+    assert log_in(Client(), "ada@example.org").status_code == 302
+
+
+def test_a_reset_goes_only_to_the_confirmed_account_among_those_holding_the_address(client):
+    make_user("first", email="ada@example.org", email_verified=False)
+    make_user("owner", email="ADA@example.org")
+    client.post("/accounts/password/reset/", {"email": "ada@example.org"})
+    [message] = mail.outbox
+    assert message.to == ["ADA@example.org"]
+    assert "Hello owner," in message.body
 
 
 # Sending the link again

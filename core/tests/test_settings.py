@@ -114,6 +114,15 @@ def test_production_redirects_to_https_and_sends_hsts_for_a_year():
     assert production_setting("SESSION_COOKIE_SECURE") == "True"
 
 
+def test_the_signup_limit_raises_the_live_checks_with_it():
+    limits = production_setting("RATE_LIMITS")
+    assert "'signup-ip': (10, 3600)" in limits
+    assert "'signup-check-ip': (100, 3600)" in limits  # ten checks per sign-up allowed
+    raised = production_setting("RATE_LIMITS", DJANGO_SIGNUP_LIMIT_PER_HOUR="40")
+    assert "'signup-ip': (40, 3600)" in raised
+    assert "'signup-check-ip': (400, 3600)" in raised
+
+
 def test_the_forwarded_scheme_is_trusted_only_behind_a_declared_proxy():
     assert production_setting("SECURE_PROXY_SSL_HEADER") == "None"
     trusted = production_setting("SECURE_PROXY_SSL_HEADER", DJANGO_PROXY_COUNT="1")
