@@ -81,8 +81,6 @@ def begin(request, user, factor, *, remember=False, welcome=None):
     """
     if not user.is_active:
         raise Refused(_("This account cannot sign in."))
-    if held := verification.hold_login(request, user):
-        return held
     if factor in SECOND_FACTORS and has_second_factor(user):
         _start(request, user, factor, remember)
         return with_next(request, reverse("accounts:login_two_factor"))
@@ -139,6 +137,10 @@ def finish(request, user, factor):
 
 
 def _sign_in(request, user, factors, *, remember, welcome=None):
+    # Mandatory email verification holds the sign-in once every factor was given, so
+    # that only whoever could sign in may give the account an address.
+    if held := verification.hold_login(request, user):
+        return held
     auth_login(request, user, backend=BACKEND)
     request.session[activity.SIGN_IN_METHOD] = METHODS[factors]
     if PASSWORD in factors or PASSKEY in factors:

@@ -27,6 +27,7 @@ find_account, accounts.forms.PasswordResetForm).
 
 from datetime import timedelta
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -42,12 +43,19 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import notifications
 from core import ratelimit
-from core.htmx import redirect_to, render_out_of_band, render_page, wants_fragment
+from core.htmx import (
+    redirect_to,
+    render_form_page,
+    render_out_of_band,
+    render_page,
+    wants_fragment,
+)
 from core.redirects import local_path
+from core.submissions import refuse, submitted
 
 SALT = "accounts.verification"
 # Who signed up, or gave the right password, on this browser without a confirmed address
@@ -305,23 +313,20 @@ def signed_up(request, user):
 
 
 def hold_login(request, user):
-    """Under "mandatory", an account whose address is not confirmed does not sign in
-    (whether by password or passkey): returns the check-your-inbox page's address, which
-    can then send the link again (else None: the login goes on). An account without an
-    address (made by an administrator) has nothing to confirm."""
-    if not (is_mandatory() and user.has_unconfirmed_email):
+    """Under "mandatory", an account without a confirmed address does not sign in (by
+    password or passkey, once every factor was given): returns the check-your-inbox
+    page's address, which can send the link again, or take an address for an account
+    that has none (made by an administrator, or whose unconfirmed address another
+    account confirmed). Else None: the sign-in goes on."""
+    if not is_mandatory() or user.email_verified:
         return None
     request.session[WAITING_USER] = user.pk
-    messages.warning(
-        request, _("Confirm your email address to log in: open the link we sent to it.")
-    )
+    if waiting_address(user):
+        message = _("Confirm your email address to log in: open the link we sent to it.")
+    else:
+        message = _("Your account needs a confirmed email address: add one to log in.")
+    messages.warning(request, message)
     return reverse("accounts:check_inbox")
-
-
-def refuse_login(request, user):
-    """The check-your-inbox page instead of a login held by `hold_login`, else None."""
-    held = hold_login(request, user)
-    return redirect_to(request, held) if held else None
 
 
 def waiting_user(request):
@@ -338,12 +343,41 @@ def waiting_user(request):
 # Views
 
 
+class AddressForm(forms.Form):
+    """An address for an account that has none, asked on the check-your-inbox page."""
+
+    email = forms.EmailField(
+        label=gettext_lazy("Email address"),
+        max_length=get_user_model()._meta.get_field("email").max_length,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 @login_not_required
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def check_inbox(request):
+    """Where a sign-in held for its address waits. An account without any address (only
+    whoever gave its password and factors on this browser gets here) adds one."""
     user = waiting_user(request)
-    return render_page(request, CHECK_INBOX, inbox_context(user))
+    context = inbox_context(user)
+    if user is None or context["address"] or request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to(request, reverse("accounts:check_inbox"))
+        return render_page(request, CHECK_INBOX, context)
+    form = AddressForm(submitted(request))
+    if form.is_bound and form.is_valid():
+        if too_many_links(user):
+            refuse(form, TOO_MANY_LINKS)
+            context["form"] = form
+            return render_form_page(
+                request, CHECK_INBOX, context, form_partial="address-form", status=TOO_MANY
+            )
+        change_email(user, form.cleaned_data["email"])
+        send_link(request, user)
+        return redirect_to(request, reverse("accounts:check_inbox"))
+    context["form"] = form
+    return render_form_page(request, CHECK_INBOX, context, form_partial="address-form")
 
 
 def inbox_context(user, refused=None):

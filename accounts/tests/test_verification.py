@@ -701,7 +701,7 @@ def test_nothing_is_sent_for_a_confirmed_address():
     [
         ("get", "/accounts/email/resend/"),
         ("get", "/accounts/email/cancel/"),
-        ("post", "/accounts/email/check-inbox/"),
+        ("put", "/accounts/email/check-inbox/"),
         ("put", "/accounts/email/confirm/token/"),
         ("delete", "/accounts/email/confirm/token/"),
     ],
@@ -814,9 +814,81 @@ def test_a_resend_without_anyone_waiting_asks_to_log_in(client, mandatory):
     assert 'action="/accounts/email/resend/"' not in page
 
 
-def test_mandatory_lets_an_account_without_an_address_log_in(client, mandatory):
+def test_mandatory_holds_an_account_without_an_address_until_it_adds_one(client, mandatory):
     make_user("admin-made")
-    assert log_in(client, "admin-made").status_code == 302
+    response = log_in(client, "admin-made")
+    assert response.url == "/accounts/email/check-inbox/"
+    assert SESSION_KEY not in client.session
+    page = client.get(response.url).text
+    assert "Your account needs a confirmed email address" in messages_of(page)[0]
+    assert 'name="email"' in page
+
+    added = client.post("/accounts/email/check-inbox/", {"email": "me@example.org"})
+
+    assert added.url == "/accounts/email/check-inbox/"
+    assert "We sent a link to <strong>me@example.org</strong>" in client.get(added.url).text
+    client.post(link_to("me@example.org"))
+    assert log_in(client, "admin-made").url == "/articles/"
+    assert SESSION_KEY in client.session
+
+
+def test_an_account_whose_unconfirmed_address_was_taken_is_held_under_mandatory(client, mandatory):
+    """One mailbox cannot make several accounts that sign in: the one that confirmed
+    keeps the address, the others have none and must add and confirm their own."""
+    signup(Client(), "first", "shared@example.org")
+    signup(Client(), "second", "shared@example.org")
+    Client().post(link_to("shared@example.org"))  # the last link: the second account's
+    first = User.objects.get(username="first")
+    assert first.email == ""
+    response = client.post("/accounts/login/", {"username": "first", "password": GOOD})
+    assert response.url == "/accounts/email/check-inbox/"
+    assert SESSION_KEY not in client.session
+
+
+def test_the_address_form_is_only_for_whoever_signed_in_to_an_account_without_one(
+    client, mandatory
+):
+    assert client.get("/accounts/email/check-inbox/").status_code == 200
+    refused = client.post("/accounts/email/check-inbox/", {"email": "me@example.org"})
+    assert refused.url == "/accounts/email/check-inbox/"
+    user = make_user("ada", email="ada@example.org", email_verified=False)
+    log_in(client, "ada")  # held: it has an address, waiting for its link
+    client.post("/accounts/email/check-inbox/", {"email": "other@example.org"})
+    user.refresh_from_db()
+    assert user.email == "ada@example.org"
+
+
+def test_the_address_form_refuses_a_bad_address_and_too_many_links(client, settings, mandatory):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "verify-email-user": (1, 3600)}
+    user = make_user("admin-made")
+    log_in(client, "admin-made")
+    bad = client.post("/accounts/email/check-inbox/", {"email": "not an address"}, headers=HX)
+    assert bad.status_code == 422
+    assert "<form" in bad.text
+    assert (
+        client.post("/accounts/email/check-inbox/", {"email": "a@example.org"}).status_code == 302
+    )
+    user.email = ""
+    user.save()
+    too_many = client.post("/accounts/email/check-inbox/", {"email": "b@example.org"})
+    assert too_many.status_code == 429
+    assert "Too many links were sent for this account." in too_many.text
+
+
+def test_with_two_factor_the_address_is_asked_only_after_the_second_factor(client, mandatory):
+    import pyotp
+
+    from accounts.models import TOTPDevice
+
+    user = make_user("admin-made")
+    secret = pyotp.random_base32()
+    TOTPDevice.objects.create(user=user, secret=secret)
+    first = log_in(client, "admin-made")
+    assert first.url == "/accounts/login/two-factor/"  # the password alone does not do
+    assert "_verify_user" not in client.session
+    held = client.post(first.url, {"code": pyotp.TOTP(secret).now()})
+    assert held.url == "/accounts/email/check-inbox/"
+    assert SESSION_KEY not in client.session
 
 
 def test_mandatory_keeps_an_address_on_the_account(mandatory):
