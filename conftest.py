@@ -51,3 +51,18 @@ def _empty_cache():
     yield
     forget_outages()
     cache.clear()
+
+
+@pytest.fixture
+def mail_sent_at_once(monkeypatch):
+    """Mail the app sends after the transaction commits, in a thread of its own
+    (notifications.send_later), sent at once instead: in a test that runs inside one
+    transaction it would never be sent, and django.core.mail.outbox can be read at once."""
+    from django.core import mail
+
+    from accounts import notifications
+
+    def send_now(subject, body, address, event):
+        mail.send_mail(subject, body, None, [address])
+
+    monkeypatch.setattr(notifications, "send_later", send_now)

@@ -13,7 +13,7 @@ from accounts.tests.factories import PASSWORD, later, make_user, start_of_a_wind
 from core.tests.helpers import HX
 from e2e.smtp import Inbox, body, smtp_mailers, start_server
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_sent_at_once")]
 
 User = get_user_model()
 NEW = "a-new-Passphrase-77"

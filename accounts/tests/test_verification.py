@@ -18,12 +18,11 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
-from accounts import notifications
 from accounts.backends import find_account
 from accounts.tests.factories import PASSWORD, later, make_user, start_of_a_window
 from core.tests.helpers import HX, logged_in_client, messages_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_sent_at_once")]
 
 User = get_user_model()
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -31,14 +30,6 @@ GOOD = "a-long-Passphrase-42"
 LINK = re.compile(r"http://testserver(/accounts/email/confirm/[^/\s]+/)")
 BANNER = "Please confirm your email address"
 NO_MATCH = "The username or email and the password do not match an account."
-
-
-@pytest.fixture(autouse=True)
-def _mail_sent_at_once(monkeypatch):
-    def send_now(subject, body, address, event):
-        mail.send_mail(subject, body, None, [address])
-
-    monkeypatch.setattr(notifications, "send_later", send_now)
 
 
 @pytest.fixture

@@ -2,12 +2,13 @@ import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from accounts.forms import ConfirmPasswordForm
 from accounts.models import UserSession
-from accounts.tests.factories import PASSWORD, make_user
+from accounts.tests.factories import PASSWORD, make_user, wait_for_mail
 from articles.models import Article
 from articles.tests.factories import make_article
 from core.tests.helpers import HX, logged_in_client, menu_name
@@ -470,3 +471,20 @@ def test_signup_shows_every_error_at_once_without_javascript():
     ):
         assert error in html, error
     assert not get_user_model().objects.exists()
+
+
+def test_the_reset_mail_is_sent_after_the_answer_like_the_notices(
+    client, django_capture_on_commit_callbacks
+):
+    """So that how long the answer takes tells nothing about whether the address has an
+    account: nothing is sent while the request is answered."""
+    make_user("ada", email="ada@example.org")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post("/accounts/password/reset/", {"email": "ada@example.org"})
+        assert response.status_code == 302
+        assert mail.outbox == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    [sent] = wait_for_mail(1)
+    assert sent.to == ["ada@example.org"]
+    assert "/accounts/password/reset/" in sent.body

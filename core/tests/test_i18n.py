@@ -126,7 +126,7 @@ def test_messages_from_views_are_in_korean(client):
     assert "작성한 글 2개도 함께 삭제됩니다." in page(client.get("/accounts/delete/", headers=KO))
 
 
-def test_the_password_reset_email_is_in_korean(client):
+def test_the_password_reset_email_is_in_korean(client, mail_sent_at_once):
     make_user(username="ada", email="ada@example.org")
     client.post("/accounts/password/reset/", {"email": "ada@example.org"}, headers=KO)
     assert len(mail.outbox) == 1
