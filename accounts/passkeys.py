@@ -8,8 +8,9 @@ JavaScript. Making a passkey and signing in with one need the browser's WebAuthn
 static/js/passkeys.js asks an `*_options` endpoint for the options (which stores a
 random challenge in the session), lets the browser do the ceremony, and posts the result
 to the matching endpoint, which takes the challenge out of the session (so it is used at
-most once) before verifying. Those endpoints answer JSON: `{"redirect": url}`, or
-`{"error": message}` with 400 or 403, which the page shows.
+most once) before verifying. Those endpoints read JSON, each field checked before use
+(read_json), and answer JSON: `{"redirect": url}`, or `{"error": message}` with 400 or
+403, which the page shows.
 """
 
 import functools
@@ -22,6 +23,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.http.request import split_domain_port
@@ -62,7 +64,8 @@ REGISTRATION = "_passkey_registration"
 LOGIN = "_passkey_login"
 SECOND_STEP = "_passkey_second_step"
 TRANSPORTS = {transport.value for transport in AuthenticatorTransport}
-# What py_webauthn, base64 and CBOR raise on a malformed or forged answer.
+# What py_webauthn, base64 and CBOR raise on a malformed or forged answer: a last net,
+# behind read_json's checks of each field.
 INVALID = (
     WebAuthnException,
     ValueError,
@@ -144,18 +147,151 @@ def answers_json(view):
     return wrapper
 
 
-def read_json(request):
-    try:
-        data = json.loads(request.body)
-    except ValueError:  # not JSON, or not UTF-8
-        data = None
-    if not isinstance(data, dict):
-        raise not_understood()
-    return data
-
-
 def not_understood():
     return Refusal(_("The request was not understood. Reload the page and try again."))
+
+
+# JSON bodies: every field is checked (its type, its size, its characters) before
+# anything reads it, so that a crafted body gets a 400 naming the field, never a
+# TypeError deep in the code or in py_webauthn (whose INVALID is the last net only).
+
+# A credential id has at most 1023 bytes, a user handle at most 64 (WebAuthn): in
+# base64url, 1364 and 86 characters. The client data, authenticator data and
+# attestation of a passkey take a few hundred bytes, some kilobytes with a certificate;
+# a signature (ECDSA, EdDSA, RSA) at most 512 bytes.
+CREDENTIAL_ID_LENGTH = 1364
+USER_HANDLE_LENGTH = 86
+DATA_LENGTH = 32 * 1024
+SIGNATURE_LENGTH = 2048
+MAX_ITEMS = 16  # in a list: the transports
+BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+
+
+class Nullable:
+    """A rule for a field that may be left out, or null."""
+
+    def __init__(self, rule):
+        self.rule = rule
+
+
+def text(max_length=None, pattern=None):
+    """A rule: a string of UTF-8 text (JSON's "\\ud800" is not), at most max_length
+    characters, matching `pattern`."""
+
+    def check(value):
+        return (
+            isinstance(value, str)
+            and (max_length is None or len(value) <= max_length)
+            and (pattern is None or pattern.fullmatch(value) is not None)
+            and is_utf8(value)
+        )
+
+    return check
+
+
+def is_utf8(value):
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def base64url(max_length):
+    return text(max_length, BASE64URL)
+
+
+def one_of(*choices):
+    return lambda value: isinstance(value, str) and value in choices
+
+
+def boolean(value):
+    return isinstance(value, bool)
+
+
+def checked(value, rule, path):
+    """`value` as `rule` allows it, else a Refusal naming the field at `path`.
+
+    A rule is a dict (a JSON object: each key with its rule; other keys are dropped),
+    a list of one rule (a JSON array of at most MAX_ITEMS values that follow it), a
+    Nullable(rule), or a function saying whether a value is right.
+    """
+    if isinstance(rule, Nullable):
+        return None if value is None else checked(value, rule.rule, path)
+    if isinstance(rule, dict):
+        if not isinstance(value, dict):
+            raise wrong_field(path)
+        return {
+            key: checked(value.get(key), inner, f"{path}.{key}" if path else key)
+            for key, inner in rule.items()
+        }
+    if isinstance(rule, list):
+        if not isinstance(value, list) or len(value) > MAX_ITEMS:
+            raise wrong_field(path)
+        return [checked(item, rule[0], f"{path}[{i}]") for i, item in enumerate(value)]
+    if not rule(value):
+        raise wrong_field(path)
+    return value
+
+
+def wrong_field(path):
+    return Refusal(
+        _(
+            "The request was not understood: “%(field)s” is missing or not valid. Reload "
+            "the page and try again."
+        )
+        % {"field": path}
+    )
+
+
+# The bodies passkeys.js sends: the browser's PublicKeyCredential as JSON (its toJSON()).
+OPTIONS_BODY = {}  # asking for options: {}
+CREDENTIAL_FIELDS = {
+    "id": base64url(CREDENTIAL_ID_LENGTH),
+    "rawId": base64url(CREDENTIAL_ID_LENGTH),
+    "type": one_of("public-key"),
+    "authenticatorAttachment": Nullable(text(32)),
+    "clientExtensionResults": Nullable({}),  # none asked for: its contents are dropped
+}
+REGISTRATION_BODY = {
+    "name": text(),  # PasskeyNameForm says what a name may be
+    "credential": {
+        **CREDENTIAL_FIELDS,
+        "response": {
+            "clientDataJSON": base64url(DATA_LENGTH),
+            "attestationObject": base64url(DATA_LENGTH),
+            # Hints for the browser; the unknown ones are dropped.
+            "transports": Nullable([text(32)]),
+        },
+    },
+}
+SIGN_IN_BODY = {
+    "credential": {
+        **CREDENTIAL_FIELDS,
+        "response": {
+            "clientDataJSON": base64url(DATA_LENGTH),
+            "authenticatorData": base64url(DATA_LENGTH),
+            "signature": base64url(SIGNATURE_LENGTH),
+            "userHandle": Nullable(base64url(USER_HANDLE_LENGTH)),
+        },
+    },
+    "remember": Nullable(boolean),
+}
+
+
+def read_json(request, shape):
+    """The request's body, a JSON object checked against `shape` (see checked())."""
+    if request.content_type != "application/json":
+        raise not_understood()
+    try:
+        data = json.loads(request.body.decode())
+    # Too big for Django (DATA_UPLOAD_MAX_MEMORY_SIZE), not UTF-8, not JSON, or nested
+    # too deep for the parser.
+    except (RequestDataTooBig, ValueError, RecursionError):
+        raise not_understood() from None
+    if not isinstance(data, dict):
+        raise not_understood()
+    return checked(data, shape, "")
 
 
 def require_sudo(request):
@@ -284,6 +420,7 @@ def passkey_remove(request, pk):
 @answers_json
 def passkey_register_options(request):
     require_sudo(request)
+    read_json(request, OPTIONS_BODY)
     user = request.user
     existing = list(user.passkeys.all())
     # One handle per member, so that their authenticators keep one account, not several.
@@ -311,13 +448,11 @@ def passkey_register(request):
     state = take_challenge(request, REGISTRATION)
     if state.get("user") != request.user.pk:
         raise expired()
-    data = read_json(request)
-    name, credential = data.get("name"), data.get("credential")
-    form = PasskeyNameForm({"name": name if isinstance(name, str) else ""})
+    data = read_json(request, REGISTRATION_BODY)
+    form = PasskeyNameForm({"name": data["name"]})
     if not form.is_valid():
         raise Refusal(form.errors["name"][0])
-    if not isinstance(credential, dict):
-        raise not_understood()
+    credential = data["credential"]
     try:
         verified = webauthn.verify_registration_response(
             credential=credential,
@@ -326,18 +461,26 @@ def passkey_register(request):
             expected_origin=origins(request),
         )
     except INVALID as error:
-        raise Refusal(_("The new passkey could not be verified. Please try again.")) from error
-    transports = credential["response"].get("transports")  # a hint for the browser
+        raise not_verified() from error
+    # The authenticator's signed data names the credential the browser named, which
+    # keeps its id within a credential id's 1023 bytes (and the column).
+    if verified.credential_id != base64url_to_bytes(credential["rawId"]):
+        raise not_verified()
+    transports = credential["response"]["transports"] or []
     passkey = save_passkey(
         request.user,
         verified,
         name=form.cleaned_data["name"],
-        transports=[t for t in transports or [] if t in TRANSPORTS],
+        transports=[t for t in transports if t in TRANSPORTS],
         user_handle=state["user_handle"],
     )
     notifications.notify(request, request.user, "passkey_added", passkey_name=passkey.name)
     messages.success(request, _("The passkey “%(name)s” has been added.") % {"name": passkey})
     return JsonResponse({"redirect": reverse("accounts:passkeys")})
+
+
+def not_verified():
+    return Refusal(_("The new passkey could not be verified. Please try again."))
 
 
 def save_passkey(user, verified, **fields):
@@ -371,9 +514,9 @@ def authentication_options(
 
 def read_assertion(request):
     """The credential that passkeys.js sent, parsed (not verified yet), and the body."""
-    data = read_json(request)
+    data = read_json(request, SIGN_IN_BODY)
     try:
-        return parse_authentication_credential_json(data.get("credential")), data
+        return parse_authentication_credential_json(data["credential"]), data
     except INVALID as error:
         raise not_understood() from error
 
@@ -427,6 +570,7 @@ def check_assertion(request, passkey, credential, state):
 @require_POST
 @answers_json
 def passkey_login_options(request):
+    read_json(request, OPTIONS_BODY)
     # No allowed credentials: the browser offers the passkeys it holds for this site.
     return authentication_options(request, LOGIN)
 
@@ -465,6 +609,7 @@ def needs_user_verification(request):
 @require_POST
 @answers_json
 def passkey_second_step_options(request):
+    read_json(request, OPTIONS_BODY)
     user = pending_user(request)
     passkeys = list(user.passkeys.all())
     if not passkeys:
