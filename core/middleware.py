@@ -55,3 +55,18 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if url_name:
             return reverse(url_name, kwargs=request.resolver_match.kwargs)
         return request.get_full_path()
+
+
+class PrintableUserAgentMiddleware:
+    """The User-Agent header, which sessions, the lockout's records and security notices
+    store, without characters a database refuses or a page should not show (a NUL is
+    an error in PostgreSQL's text columns): control characters are dropped."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        agent = request.META.get("HTTP_USER_AGENT")
+        if agent and not agent.isprintable():
+            request.META["HTTP_USER_AGENT"] = "".join(c for c in agent if c.isprintable())
+        return self.get_response(request)

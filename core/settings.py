@@ -127,6 +127,7 @@ MIDDLEWARE = [
     # session, no CSRF cookie), so that a load balancer can ask by IP address.
     "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PrintableUserAgentMiddleware",
     # Pages compressed (about a sixth of their size). Against BREACH, Django adds up to
     # 100 random bytes to each compressed response, and CSRF tokens are masked anew in
     # each response, so no secret repeats byte for byte across responses.

@@ -227,3 +227,21 @@ def test_a_public_page_seen_signed_in_is_private_but_not_for_everyone(site):
     member = logged_in(site)
     assert "private" in member.get(f"{site}{HOME}").headers["Cache-Control"]
     assert "private" not in Visitor().get(f"{site}{HOME}").headers.get("Cache-Control", "")
+
+
+# 5. Headers that a database cannot store
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "wrong"], ids=["right", "wrong"])
+def test_a_user_agent_with_control_characters_is_stored_without_them(site, password):
+    """A NUL in a text column is an error in PostgreSQL: the session, the lockout's record
+    and the known devices all store the User-Agent."""
+    make_user("ada")
+    visitor = Visitor()
+    visitor.http.headers["User-Agent"] = "Evil\x00Browser\x1b[31m/1.0"
+    response = visitor.log_in(site, "ada", password)
+    assert response.status_code == (302 if password == PASSWORD else 422)
+    if password == PASSWORD:
+        sessions = visitor.get(f"{site}/accounts/sessions/")
+        assert sessions.status_code == 200
+        assert "\x00" not in sessions.text
