@@ -1,11 +1,13 @@
-"""Filling the shared page cache from outside (core/pagecache.py), attacked over HTTP.
+"""Filling the shared cache from outside, attacked over HTTP (a live server).
 
-The cache also holds sessions and rate-limit counters: copies an outsider could add
-without end would push those out (and the limits would let everyone through). Only
-the canonical address of a cached page has a copy; every made-up variant of it is
-answered as before, but adds no key to the cache. Keys are counted in the cache the
-live server uses: Redis (DBSIZE) with REDIS_URL, else the local-memory cache, which the
-live server shares with the test (it runs in the test's process).
+Redis holds the page copies (core/pagecache.py) beside sessions and rate-limit
+counters: keys that an outsider could add without end would push those out, and the
+limits would then let everyone through. Only the canonical address of a cached page
+has a copy, and only a session that exists has one; every made-up variant is answered
+as before but adds no key. Keys are counted in the caches the live server uses: Redis
+(DBSIZE) with REDIS_URL, else the local-memory caches, which the live server shares with
+the test (it runs in the test's process). Sessions and users are read through the cache
+here even without Redis, so that the SQLite pass attacks those copies too.
 """
 
 import concurrent.futures
@@ -39,6 +41,8 @@ def in_script(number, zero):
 @pytest.fixture
 def site(live_server, settings):
     settings.ANONYMOUS_PAGE_CACHE = True
+    settings.SESSION_CACHE_SECONDS = 600
+    settings.USER_CACHE_SECONDS = 60
     settings.ARTICLES_PER_PAGE = 2
     author = make_user()
     articles = [make_article(author=author, title=f"Numbered {i}") for i in range(5)]
@@ -75,6 +79,28 @@ def test_canonical_addresses_are_kept_once_and_served_from_the_copy(site):
             page = visitor.get(url + path, headers=headers).text
             assert "Numbered" in page
             assert "(changed)" not in page, path
+
+
+@pytest.mark.parametrize("length", [8, 32, 40, 41, 1000, 4000])
+def test_a_made_up_session_cookie_of_any_length_adds_no_key(site, length):
+    url, _pks = site
+    cookies = {"sessionid": "s" * length, "csrftoken": "a" * 32}
+    visitor = Visitor()
+    for path in ("/articles/", "/accounts/login/"):
+        visitor.get(url + path)  # their copies, kept
+    before = keys_in_caches()
+    assert visitor.get(url + "/articles/", cookies=cookies).status_code == 200
+    assert visitor.get(url + "/accounts/update/", cookies=cookies).status_code == 302
+    logout = visitor.post(
+        url + "/accounts/logout/", {"csrfmiddlewaretoken": "a" * 32}, cookies=cookies
+    )
+    assert logout.status_code == 302
+    assert keys_in_caches() == before
+    # A session that exists is copied, with its user: the keys are counted where they are.
+    member = Visitor()
+    member.log_in(url, make_user().username)
+    assert member.is_logged_in(url)
+    assert keys_in_caches() - before == 2
 
 
 def made_up_list_addresses(count):
