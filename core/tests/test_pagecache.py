@@ -1,5 +1,6 @@
-"""Anonymous pages from the cache (core/pagecache.py): served again without a query,
-never to the wrong person, and never after what they show has changed.
+"""Shared pages from the cache (core/pagecache.py), for visitors and members: served again
+without a query, never to the wrong person, never after what they show has changed, and
+only at their canonical address (any other is rendered, not kept).
 
 The changes retire copies when their transaction commits, so these tests let the
 transactions commit (transaction=True) as a request in production does.
