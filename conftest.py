@@ -37,7 +37,7 @@ def _fast_password_hashing(settings):
 def _empty_cache():
     # Rate limits live in the cache: each test starts with none counted, and with the
     # cache not remembered as unreachable from an earlier test.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from core import cache as redis_cache
     from core import ratelimit
@@ -46,11 +46,15 @@ def _empty_cache():
         ratelimit._state.update(skip_until=0.0, warned_at=None)
         redis_cache.forget_outages()
 
+    def clear():  # the main cache and the pages' (core/pagecache.py)
+        for each in caches.all():
+            each.clear()
+
     forget_outages()
-    cache.clear()
+    clear()
     yield
     forget_outages()
-    cache.clear()
+    clear()
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 CACHE_KEY_PREFIX = "sessions:"
 ENDED = "ended"
+SESSION_KEY_MAX_LENGTH = 40  # AbstractBaseSession.session_key
 
 
 def cache_key(session_key):
@@ -72,6 +73,11 @@ class SessionStore(DBStore):
         instance.signed_in_at = activity.as_datetime(data.get(activity.AUTH_TIME))
         instance.last_activity = activity.as_datetime(data.get(activity.LAST_ACTIVITY))
         return instance
+
+    def _validate_session_key(self, key):
+        # No row has a longer key (the column holds 40 characters; ours are 32): a
+        # longer cookie is made up, and is not even looked up in the cache.
+        return super()._validate_session_key(key) and len(key) <= SESSION_KEY_MAX_LENGTH
 
     def load(self):
         if not settings.SESSION_CACHE_SECONDS or not self._validate_session_key(self.session_key):

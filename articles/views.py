@@ -43,7 +43,7 @@ def restore_draft(request, form):
 
 @login_not_required
 @require_GET
-@cached_page
+@cached_page(paged=True)
 def index(request):
     # Mostly served from the cache (cached_page): rendered when a change retired the copy,
     # or for a member who wrote one of the page's articles (their delete buttons).
@@ -51,6 +51,7 @@ def index(request):
     paginator = Paginator(ids, settings.ARTICLES_PER_PAGE)
     paginator.count = pagecache.cached_count("articles", ids.count)
     page = paginator.get_page(request.GET.get("page"))
+    pagecache.page_shown(request, page.number)  # ?page=99 shows the last: not kept as 99
     # The page's ids are read from the list's index alone (Article.Meta.indexes), then
     # only those rows with their authors, in one query: a late page skips 100,000 index
     # entries instead of reading and joining 100,000 rows.

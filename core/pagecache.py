@@ -13,18 +13,26 @@ asking the database, each response with its own values.
 - Anonymous visitors share one copy. Members share another, only where the view said
   before rendering whose page would differ (`for_members`): those authors get a page
   rendered for them, and the others the copy, rendered with a stand-in member.
-- The key: the path, the page number (any other query parameter is not cached, so
-  made-up URLs cannot fill the cache), the language, visitor or member, and full page
-  vs fragment.
+- Only the canonical address of a page has a copy, so that nobody can fill the cache
+  by making addresses up: the path the URL pattern gives for the view's arguments
+  (`/articles/3/`, never `/articles/0003/`), no query string or, for a paged view,
+  exactly `?page=N` where N is the page shown, as written on the page's own links
+  (`page_shown`), and for htmx only the targets our templates send (KEPT_TARGETS). Any
+  other request is rendered as usual, and neither kept nor, but for `?page=N` past the
+  end, looked up. The key holds no value a client sent: the path, language, visitor or
+  member, and full page or fragment each have a bounded set of values.
 - Every copy is stamped with the content version. Saving or deleting an article or a
   user changes the version once the transaction commits, and copies with another
   stamp are never served: a page cached while a change was being saved is stamped with
   the old version, and dies with it.
-- Needs a cache that every server process shares (Redis, REDIS_URL): with the
-  local-memory cache a change made through one process would not reach the copies of
-  the others, so it is off there (ANONYMOUS_PAGE_CACHE). An unreachable cache costs a
-  rendered page, never an error; copies expire after PAGE_CACHE_SECONDS anyway, so a
-  version change lost in an outage cannot leave a stale page for long.
+- The copies, the version and the counts live in a cache of their own (CACHES["pages"],
+  REDIS_PAGES_URL), which may be a Redis instance that evicts what was least used,
+  apart from the sessions and rate limits that must never be evicted.
+- Needs a cache that every server process shares (Redis): with the local-memory cache
+  a change made through one process would not reach the copies of the others, so it is
+  off there (ANONYMOUS_PAGE_CACHE). An unreachable cache costs a rendered page, never an
+  error; copies expire after PAGE_CACHE_SECONDS anyway, so a version change lost in an
+  outage cannot leave a stale page for long.
 """
 
 import contextlib
@@ -32,25 +40,36 @@ import functools
 import hashlib
 import hmac
 import logging
+import re
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.connection import ConnectionProxy
 from django.utils.html import conditional_escape
 
 from core.cache import UNAVAILABLE
-from core.htmx import wants_fragment
+from core.htmx import MAIN, wants_fragment
 
 logger = logging.getLogger(__name__)
 
+# The copies, the content version and the counts (settings.CACHES["pages"]).
+cache = ConnectionProxy(caches, "pages")
+
 VERSION_KEY = "pages:version"
-# The query parameters a cached page may have; any other means the page is rendered.
-CACHED_PARAMETERS = {"page"}
+# The htmx targets that our templates send to cached views: the body's hx-target="#main".
+# (Only an article's author asks for its list row or its buttons back, and authors get
+# those rendered anyway.)
+KEPT_TARGETS = frozenset({MAIN})
+# The only query string, besides none, that a paged view's copy is kept under: one page
+# number in ASCII digits without leading zeros (the view then says which page it shows).
+PAGE_QUERY = re.compile(r"page=[1-9][0-9]*")
 
 
 def placeholder(name):
@@ -203,25 +222,47 @@ def cached_count(name, count):
     return number
 
 
-def is_kept_page_number(value):
-    """Whether `value` is a `page` that copies are kept for: digits, at most 7 of them
-    (so made-up numbers cannot fill the cache without end)."""
-    return value.isdigit() and len(value) <= 7
+def page_shown(request, number):
+    """Say which page of a list a paged view (`cached_page(paged=True)`) is rendering: the
+    copy is kept under `?page=N` only when N is that page, so that `?page=99` past the
+    end (the last page) or `?page=x` (the first) is rendered and not kept."""
+    request._page_shown = number
 
 
-def _key(request):
+def _canonical_address(request, paged):
+    """Whether the request names its page the one way a copy is kept under: the path
+    that the URL pattern gives for the view's arguments, and no query string, or for a
+    paged view `page=N` (checked against the page shown once it is rendered)."""
+    match = request.resolver_match
+    if request.path != reverse(match.view_name, args=match.args, kwargs=match.kwargs):
+        return False  # e.g. /articles/0003/ for /articles/3/
+    query = request.META.get("QUERY_STRING", "")
+    return not query or (paged and PAGE_QUERY.fullmatch(query) is not None)
+
+
+def _shows_page_asked_for(request):
+    query = request.META.get("QUERY_STRING", "")
+    return not query or query == f"page={getattr(request, '_page_shown', None)}"
+
+
+def _key(request, paged):
+    """The key of this request's copy; None when it may have none (not its canonical
+    address, or a fragment for a target our templates do not send)."""
+    if not _canonical_address(request, paged):
+        return None
+    if wants_fragment(request):
+        if request.htmx.target not in KEPT_TARGETS:
+            return None
+        mode = f"fragment:{request.htmx.target}"
+    else:
+        mode = "page"
     audience = "member" if request.user.is_authenticated else "visitor"
-    mode = f"fragment:{request.htmx.target or ''}" if wants_fragment(request) else "page"
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"pages:{request.LANGUAGE_CODE}:{audience}:{mode}:{path}"
 
 
 def _shareable(request):
     """Whether this request may be answered with, or fill, a shared copy."""
-    if request.method != "GET" or not set(request.GET) <= CACHED_PARAMETERS:
-        return False
-    if not all(is_kept_page_number(value) for value in request.GET.values()):
-        return False
     user = request.user
     if user.is_authenticated and user.has_unconfirmed_email:
         return False  # their pages carry the banner asking to confirm the address
@@ -235,14 +276,19 @@ def _respond(request, stored):
     return response
 
 
-def cached_page(view):
-    """Serve the view's page from the cache where it is shared (see the module's doc)."""
+def cached_page(view=None, *, paged=False):
+    """Serve the view's page from the cache where it is shared (see the module's doc).
+    `paged=True`: its copies are kept per `?page=N` too (the view calls page_shown)."""
+    if view is None:
+        return functools.partial(cached_page, paged=paged)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not enabled() or not _shareable(request):
+        if not enabled() or request.method != "GET":
             return view(request, *args, **kwargs)
-        key = _key(request)
+        key = _key(request, paged)
+        if key is None or not _shareable(request):
+            return view(request, *args, **kwargs)
         stored, version = stamped_get(key)
         if stored is not None and request.user.pk not in stored["authors"]:
             return _respond(request, stored)
@@ -255,8 +301,13 @@ def cached_page(view):
             sharing, request._sharing = request._sharing, None
         if sharing == MEMBERS_IF_SAID:
             return response  # rendered for this member alone
-        if response.status_code != 200 or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-            # Not a page to share: an error, or the view used this visitor's token itself.
+        if (
+            response.status_code != 200
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            or not _shows_page_asked_for(request)
+        ):
+            # Not a page to share: an error, the view used this visitor's token itself,
+            # or a page number that is not the page shown (past the end).
             response.content = _fill(request, response.content.decode(response.charset))
             return response
         stored = {

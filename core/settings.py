@@ -385,24 +385,33 @@ EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 60 * 60  # a confirmation link works for t
 
 # Caches: Redis when REDIS_URL is set (shared by every process), else this process's memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "core.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            # A Redis that is down or hung costs a request at most a second (the rate
-            # limits then let it through, see core/ratelimit.py), never a hang.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
-# Anonymous visitors' pages served from the cache until an article or a user changes
-# (core/pagecache.py). It needs a cache that all server processes share, so it is on
-# with Redis and off with the local-memory cache. PAGE_CACHE_SECONDS bounds how long a
-# copy can outlive a change that a cache outage kept from retiring it.
-ANONYMOUS_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", bool(REDIS_URL))
+# The cached pages (core/pagecache.py) in a cache of their own: by default the same
+# Redis, or with REDIS_PAGES_URL another instance, which may evict what was least used
+# while the main one (sessions, users, rate limits) never evicts anything (README,
+# "Running in production"). Databases of one Redis share its memory: only another
+# instance keeps the pages from pushing out the rest.
+REDIS_PAGES_URL = os.environ.get("REDIS_PAGES_URL", "") or REDIS_URL
+
+
+def cache_at(url, memory_name):
+    if not url:
+        # Each alias its own memory: pages culled there never take rate limits with them.
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": memory_name}
+    return {
+        "BACKEND": "core.cache.RedisCache",
+        "LOCATION": url,
+        # A Redis that is down or hung costs a request at most a second (the rate
+        # limits then let it through, see core/ratelimit.py), never a hang.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
+CACHES = {"default": cache_at(REDIS_URL, "default"), "pages": cache_at(REDIS_PAGES_URL, "pages")}
+# Pages served from the cache until an article or a user changes, to anonymous visitors
+# and to members (core/pagecache.py). It needs a cache that all server processes share,
+# so it is on with Redis and off with the local-memory cache. PAGE_CACHE_SECONDS bounds
+# how long a copy can outlive a change that a cache outage kept from retiring it.
+ANONYMOUS_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", bool(REDIS_PAGES_URL))
 PAGE_CACHE_SECONDS = 300
 
 # Brute-force protection (django-axes): an account is locked for this client (username

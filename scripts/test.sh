@@ -47,14 +47,14 @@ services_are_ours() {
 }
 
 echo "== Pass 1 of 3: SQLite and local memory"
-env -u DATABASE_URL -u REDIS_URL "$pytest"
+env -u DATABASE_URL -u REDIS_URL -u REDIS_PAGES_URL "$pytest"
 
 echo "== Pass 2 of 3: PostgreSQL ($postgres) and Redis ($redis)"
 if ! services_answer; then
   skip_or_fail "PostgreSQL or Redis does not answer"
   exit 0
 fi
-DATABASE_URL="$postgres/board" REDIS_URL="$redis/11" BOARD_REQUIRE_SERVICES=1 \
+env -u REDIS_PAGES_URL DATABASE_URL="$postgres/board" REDIS_URL="$redis/11" BOARD_REQUIRE_SERVICES=1 \
   "$pytest" -p no:cacheprovider
 
 echo "== Pass 3 of 3: two production servers, with PostgreSQL and Redis restarted"
@@ -62,5 +62,5 @@ if ! services_are_ours; then
   skip_or_fail "the fault tests restart PostgreSQL and Redis, which this machine does not run itself"
   exit 0
 fi
-DATABASE_URL="$postgres/board" REDIS_URL="$redis/12" BOARD_REQUIRE_SERVICES=1 \
+env -u REDIS_PAGES_URL DATABASE_URL="$postgres/board" REDIS_URL="$redis/12" BOARD_REQUIRE_SERVICES=1 \
   "$pytest" -p no:cacheprovider -m faults core/tests/test_scale_out.py

@@ -30,7 +30,7 @@ def server_environment(**overrides):
         key: value
         for key, value in os.environ.items()
         if not key.startswith("DJANGO_")
-        and key not in ("DATABASE_URL", "REDIS_URL", "EMAIL_HOST", "EMAIL_PORT")
+        and key not in ("DATABASE_URL", "REDIS_URL", "REDIS_PAGES_URL", "EMAIL_HOST", "EMAIL_PORT")
     }
     env.update(
         DJANGO_SECRET_KEY=SECRET_KEY,

@@ -1,5 +1,6 @@
-"""Anonymous pages from the cache (core/pagecache.py): served again without a query,
-never to the wrong person, and never after what they show has changed.
+"""Shared pages from the cache (core/pagecache.py), for visitors and members: served again
+without a query, never to the wrong person, never after what they show has changed, and
+only at their canonical address (any other is rendered, not kept).
 
 The changes retire copies when their transaction commits, so these tests let the
 transactions commit (transaction=True) as a request in production does.
@@ -9,7 +10,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -18,7 +19,7 @@ from accounts.tests.factories import PASSWORD, make_user
 from articles.models import Article
 from articles.tests.factories import make_article
 from core import pagecache
-from core.tests.helpers import HX, logged_in_client, menu_name, messages_of
+from core.tests.helpers import HX, keys_in_caches, logged_in_client, menu_name, messages_of
 from core.tests.test_ratelimit import unreachable_redis_cache
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,9 +30,6 @@ NONCE = re.compile(r'nonce="([^"]+)"')
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
     settings.ANONYMOUS_PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def get(client, url, **kwargs):
@@ -148,6 +146,140 @@ def test_made_up_addresses_are_answered_but_never_cached(query):
     assert get(Client(), f"/articles/{query}")[1] > 0
 
 
+def kept_by(client, url, **kwargs):
+    """Answer `url` twice: the second answer, and the keys the two added to the caches."""
+    before = keys_in_caches()
+    get(client, url, **kwargs)
+    response, queries = get(client, url, **kwargs)
+    return response, queries, keys_in_caches() - before
+
+
+@pytest.fixture
+def three_pages(settings):
+    settings.ARTICLES_PER_PAGE = 1
+    author = make_user()
+    articles = [make_article(author=author, title=f"Numbered {i}") for i in range(3)]
+    get(Client(), "/articles/")  # the content version and the count, kept
+    return articles
+
+
+@pytest.mark.parametrize("query", ["?page=1", "?page=2", "?page=3"])
+def test_each_real_page_number_is_kept_once(three_pages, query):
+    response, queries, added = kept_by(Client(), f"/articles/{query}")
+    assert f"Page {query[-1]} of 3" in response.text
+    assert (queries, added) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?page=03",  # leading zeros
+        "?page=\u0663",  # other digits that int() reads: Arabic-Indic three,
+        "?page=\uff13",  # fullwidth three
+        "?page=+3",
+        "?page=0_3",
+        "?page=1&page=3",  # the parameter twice
+        "?page=3&page=3",
+        "?page=3&utm=1",  # another parameter beside it
+        "?utm=1&page=3",
+    ],
+)
+def test_other_spellings_of_a_page_number_show_that_page_but_are_not_kept(three_pages, query):
+    response, queries, added = kept_by(Client(), f"/articles/{query}")
+    assert "Page 3 of 3" in response.text
+    assert queries > 0
+    assert added == 0
+
+
+@pytest.mark.parametrize("number", ["4", "99999999", "9" * 50, "0"])
+def test_a_page_number_past_the_end_shows_the_last_page_but_is_not_kept(three_pages, number):
+    response, queries, added = kept_by(Client(), f"/articles/?page={number}")
+    assert "Page 3 of 3" in response.text
+    assert queries > 0
+    assert added == 0
+
+
+def test_members_pages_past_the_end_are_not_kept_either(three_pages):
+    reader = logged_in_client(make_user())
+    get(reader, "/articles/")  # (with Redis, their session and user are copied)
+    response, queries, added = kept_by(reader, "/articles/?page=4")
+    assert "Page 3 of 3" in response.text
+    assert (queries > 0, added) == (True, 0)
+    assert kept_by(reader, "/articles/?page=3")[2] == 1
+    assert article_queries(reader, "/articles/?page=3") == []
+
+
+@pytest.mark.parametrize("spelling", ["0{pk}", "000{pk}"])
+def test_an_article_under_another_spelling_of_its_id_is_shown_but_not_kept(spelling):
+    article = make_article(title="Spelled")
+    url = f"/articles/{spelling.format(pk=article.pk)}/"
+    response, queries, added = kept_by(Client(), url)
+    assert "Spelled" in response.text
+    assert (queries > 0, added) == (True, 0)
+
+
+def test_an_article_with_a_query_string_is_shown_but_not_kept():
+    article = make_article(title="Asked with a query")
+    response, queries, added = kept_by(Client(), f"{article.get_absolute_url()}?page=1")
+    assert "Asked with a query" in response.text
+    assert (queries > 0, added) == (True, 0)
+
+
+@pytest.mark.parametrize("target", ["article-list", "navbar", "x" * 5000, ""])
+def test_a_fragment_for_a_target_our_templates_do_not_send_is_rendered_not_kept(target):
+    make_article(title="Targeted")
+    get(Client(), "/articles/")  # the count, kept
+    headers = {**HX, "HX-Target": target}
+    response, queries, added = kept_by(Client(), "/articles/", headers=headers)
+    assert response.text.startswith("<title>Articles ·")
+    assert "Targeted" in response.text
+    assert response.headers["HX-Retarget"] == "#main"  # the list goes into #main anyway
+    assert (queries > 0, added) == (True, 0)
+
+
+def test_the_fragment_for_main_is_kept_for_the_list_an_article_and_the_forms():
+    article = make_article(title="Kept")
+    headers = {**HX, "HX-Target": "main"}
+    for url in ("/articles/", article.get_absolute_url()):
+        response, queries, added = kept_by(Client(), url, headers=headers)
+        assert "Kept" in response.text
+        assert (queries, added) == (0, 1 if url != "/articles/" else 2)  # + the count
+    for url in ("/accounts/login/", "/accounts/signup/"):
+        assert kept_by(Client(), url, headers=headers)[2] == 1
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/signup/"])
+@pytest.mark.parametrize("query", ["?x=1", "?page=1", "?next=/articles/"])
+def test_a_form_with_any_query_is_rendered_not_kept(url, query):
+    response, _, added = kept_by(Client(), url + query)
+    assert 'name="csrfmiddlewaretoken"' in response.text
+    assert added == 0
+
+
+def test_page_copies_are_kept_apart_from_sessions_and_rate_limits(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "a"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "b"},
+    }
+    make_article()
+    get(logged_in_client(make_user()), "/articles/")
+    get(Client(), "/accounts/login/")
+    pages, main = caches["pages"], caches["default"]
+    assert pages.get(pagecache.VERSION_KEY) is not None
+    assert any(key.startswith(":1:pages:en:member:page:") for key in locmem_keys("b"))
+    assert any(key.startswith(":1:pages:en:visitor:page:") for key in locmem_keys("b"))
+    assert main.get(pagecache.VERSION_KEY) is None
+    assert not [key for key in locmem_keys("a") if ":pages:" in key or ":counts:" in key]
+    for cache in (pages, main):
+        cache.clear()
+
+
+def locmem_keys(location):
+    from django.core.cache.backends.locmem import _caches
+
+    return list(_caches.get(location, {}))
+
+
 def test_pages_are_rendered_as_usual_while_the_cache_cannot_be_reached():
     article = make_article(title="Still here")
     with override_settings(**unreachable_redis_cache()):
@@ -202,9 +334,9 @@ def test_a_form_with_a_next_is_rendered_not_cached():
     response, _ = get(Client(), "/accounts/login/?next=/articles/create/")
     assert 'name="next" value="/articles/create/"' in response.text
     # The version is first written with the first copy: nothing was kept.
-    assert cache.get(pagecache.VERSION_KEY) is None
+    assert pagecache.cache.get(pagecache.VERSION_KEY) is None
     get(Client(), "/accounts/login/")
-    assert cache.get(pagecache.VERSION_KEY) is not None
+    assert pagecache.cache.get(pagecache.VERSION_KEY) is not None
 
 
 def test_reading_pages_carry_no_token_and_set_no_cookie_for_anonymous_visitors():

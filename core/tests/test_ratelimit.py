@@ -24,16 +24,12 @@ pytestmark = pytest.mark.django_db
 def unreachable_redis_cache():
     """Settings for a Redis cache at an address where nothing listens."""
     url = f"redis://127.0.0.1:{free_port()}/0"
-    return {
-        "CACHES": {
-            "default": {
-                "BACKEND": "core.cache.RedisCache",
-                "LOCATION": url,
-                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-            }
-        },
-        "REDIS_URL": url,
+    redis = {
+        "BACKEND": "core.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+    return {"CACHES": {"default": redis, "pages": redis}, "REDIS_URL": url, "REDIS_PAGES_URL": url}
 
 
 @pytest.fixture

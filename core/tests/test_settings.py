@@ -20,7 +20,7 @@ PRODUCTION = {
 
 def run_check(*options, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_HOST"):
+    for name in ("DATABASE_URL", "REDIS_URL", "REDIS_PAGES_URL", "EMAIL_HOST"):
         environment.pop(name, None)
     environment.update(env)
     return subprocess.run(
@@ -127,6 +127,16 @@ def test_the_forwarded_scheme_is_trusted_only_behind_a_declared_proxy():
     assert production_setting("SECURE_PROXY_SSL_HEADER") == "None"
     trusted = production_setting("SECURE_PROXY_SSL_HEADER", DJANGO_PROXY_COUNT="1")
     assert trusted == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_pages_are_cached_with_the_rest_unless_redis_pages_url_names_their_own_redis():
+    main, pages = "redis://cache.internal:6379/0", "redis://pages.internal:6379/0"
+    assert production_setting("REDIS_PAGES_URL") == "''"
+    assert production_setting("ANONYMOUS_PAGE_CACHE") == "False"
+    assert production_setting("REDIS_PAGES_URL", REDIS_URL=main) == repr(main)
+    caches = production_setting("CACHES", REDIS_URL=main, REDIS_PAGES_URL=pages)
+    assert caches.index(repr(main)) < caches.index("'pages'") < caches.index(repr(pages))
+    assert production_setting("ANONYMOUS_PAGE_CACHE", REDIS_PAGES_URL=pages) == "True"
 
 
 def test_sqlite_is_set_up_for_several_writing_processes(tmp_path):
