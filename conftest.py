@@ -6,6 +6,27 @@ import pytest
 # event loop; Django must be told that this is deliberate (tests only).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+def _answer_without_waiting():
+    """The live server sends its answers at once. Django's server writes the headers and
+    the body in two writes; on a kept-alive connection Nagle's algorithm holds the second
+    until the client acknowledges the first, which the client delays by up to 40 ms: every
+    request of a test that reuses its connection would wait for it."""
+    import socket
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+
+    accept = ThreadedWSGIServer.get_request
+
+    def get_request(self):
+        connection, address = accept(self)
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection, address
+
+    ThreadedWSGIServer.get_request = get_request
+
+
+_answer_without_waiting()
+
 # A failed browser test also keeps the HTML of its pages (next to its trace and screenshot).
 pytest_plugins = ["e2e.artifacts"]
 

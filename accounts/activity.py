@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from ua_parser import parse
 
 AUTH_TIME = "_auth_time"
@@ -33,14 +33,14 @@ SECURITY_KEY = "security-key"  # a passkey that did not verify its user, alone
 PASSKEY_AND_CODE = "security-key+code"
 PASSKEY_AND_PASSWORD = "security-key+password"
 SIGN_IN_METHODS = {
-    PASSWORD: _lazy("Password"),
-    PASSWORD_AND_CODE: _lazy("Password and authenticator code"),
-    PASSWORD_AND_RECOVERY_CODE: _lazy("Password and recovery code"),
-    PASSWORD_AND_PASSKEY: _lazy("Password and passkey"),
-    PASSKEY: _lazy("Passkey"),
-    SECURITY_KEY: _lazy("Passkey without PIN or fingerprint"),
-    PASSKEY_AND_CODE: _lazy("Passkey and authenticator code"),
-    PASSKEY_AND_PASSWORD: _lazy("Passkey and password"),
+    PASSWORD: gettext_lazy("Password"),
+    PASSWORD_AND_CODE: gettext_lazy("Password and authenticator code"),
+    PASSWORD_AND_RECOVERY_CODE: gettext_lazy("Password and recovery code"),
+    PASSWORD_AND_PASSKEY: gettext_lazy("Password and passkey"),
+    PASSKEY: gettext_lazy("Passkey"),
+    SECURITY_KEY: gettext_lazy("Passkey without PIN or fingerprint"),
+    PASSKEY_AND_CODE: gettext_lazy("Passkey and authenticator code"),
+    PASSKEY_AND_PASSWORD: gettext_lazy("Passkey and password"),
 }
 
 
