@@ -6,6 +6,7 @@ import pytest
 # event loop; Django must be told that this is deliberate (tests only).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
 def _answer_without_waiting():
     """The live server sends its answers at once. Django's server writes the headers and
     the body in two writes; on a kept-alive connection Nagle's algorithm holds the second
