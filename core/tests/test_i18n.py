@@ -255,3 +255,19 @@ def test_the_compiled_catalog_matches_the_po_file(po_entries):
                     assert served == entry["msgstr[0]"], entry["msgid"]
             else:
                 assert translation.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
+
+
+def test_how_each_session_signed_in_is_said_in_korean():
+    import pyotp
+
+    from accounts.models import TOTPDevice
+    from accounts.tests.factories import PASSWORD, make_user
+
+    user = make_user("ada")
+    secret = pyotp.random_base32()
+    TOTPDevice.objects.create(user=user, secret=secret)
+    client = Client(headers={"Accept-Language": "ko"})
+    client.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
+    client.post("/accounts/login/two-factor/", {"code": pyotp.TOTP(secret).now()})
+    page = client.get("/accounts/sessions/").text
+    assert "<dd>비밀번호와 인증 코드</dd>" in page  # how this session signed in
