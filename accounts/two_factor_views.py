@@ -19,7 +19,7 @@ from accounts import activity, guesses, login_flow, notifications, sudo, twofact
 from accounts.factors import PASSWORD, RECOVERY_CODE
 from accounts.forms import PasswordStepForm, TwoFactorCodeForm, TwoFactorSetupForm
 from accounts.models import TOTPDevice
-from accounts.views import TOO_MANY, locked_out, render_settings
+from accounts.views import TOO_MANY, TOO_MANY_LOGINS, locked_out, render_settings
 from core import ratelimit
 from core.htmx import redirect_to, render_form_page
 from core.redirects import with_next
@@ -176,8 +176,13 @@ def login_two_factor(request):
     if form.is_bound and ratelimit.reached("login-ip", ip):
         message = _("Too many failed logins from your network. Please try again later.")
         return refuse_second_step(request, user, form, message)
+    # A password is counted against the account like one at the login (accounts.views).
+    account = user.get_username() if by_password else ""
+    if ratelimit.hit("login-account", account):
+        return refuse_second_step(request, user, form, TOO_MANY_LOGINS)
     try:
         if form.is_bound and form.is_valid():
+            ratelimit.give_back("login-account", account)
             return finish_second_step(request, user, form)
     except guesses.TooManyGuesses as locked:
         login_flow.cancel(request)

@@ -178,3 +178,51 @@ def test_the_password_step_after_a_passkey_is_not_offered_after_a_password():
     response = client.post(SECOND_STEP, {"password": PASSWORD})
     assert response.status_code == 422
     assert SESSION_KEY not in client.session
+
+
+def post_json(client, url, data=None):
+    return client.post(url, data or {}, content_type="application/json")
+
+
+def a_key_without_a_pin(user):
+    """A passkey of `user` that does not verify who holds it, and an authenticator app."""
+    from accounts.tests.webauthn_authenticator import Authenticator
+
+    key = Authenticator(user_verified=False)
+    member = Client()
+    member.force_login(user)
+    options = post_json(member, "/accounts/passkeys/register/options/").json()
+    body = {"name": "Key", "credential": key.create(options)}
+    assert post_json(member, "/accounts/passkeys/register/", body).status_code == 200
+    TOTPDevice.objects.create(user=user, secret=pyotp.random_base32())
+    return key
+
+
+def halfway_by(key):
+    """A client that signed in with `key`: the second step waits for a code or the
+    password."""
+    client = Client()
+    options = post_json(client, "/accounts/passkeys/login/options/").json()
+    answer = post_json(client, "/accounts/passkeys/login/", {"credential": key.get(options)})
+    assert answer.json() == {"redirect": SECOND_STEP}
+    return client
+
+
+def test_the_password_at_the_second_step_counts_against_the_account_like_a_login(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login-account": (1, 3600)}
+    key = a_key_without_a_pin(make_user("ada"))
+    Client().post("/accounts/login/", {"username": "ada", "password": "wrong"})
+    client = halfway_by(key)
+    response = client.post(SECOND_STEP, {"password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed logins for this account" in response.text
+    assert SESSION_KEY not in client.session
+
+
+def test_the_right_password_at_the_second_step_is_given_back(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login-account": (1, 3600)}
+    key = a_key_without_a_pin(make_user("ada"))
+    for _ in range(3):
+        client = halfway_by(key)
+        assert client.post(SECOND_STEP, {"password": PASSWORD}).status_code == 302
+        assert SESSION_KEY in client.session
