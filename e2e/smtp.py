@@ -61,6 +61,19 @@ class Inbox:
         assert found, f"no {subject!r} to {to} within {timeout} s; received: {subjects}"
         return found
 
+    def wait_for_count(self, to, count, timeout=5):
+        """The messages sent to `to`, once there are at least `count` of them (the app
+        sends after answering, in the background)."""
+
+        def sent():
+            return [m for m in self.messages if to in addresses(m)]
+
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(sent()) >= count, timeout=timeout)
+        found = sent()
+        assert len(found) >= count, f"{len(found)} emails to {to} within {timeout} s"
+        return found
+
     def recipients(self):
         return [to for message in self.messages for to in addresses(message)]
 

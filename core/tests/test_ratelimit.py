@@ -56,7 +56,9 @@ def log_in(client, username, password=PASSWORD):
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
-def test_login_signup_and_reset_work_while_redis_cannot_be_reached(client, unreachable_redis):
+def test_login_signup_and_reset_work_while_redis_cannot_be_reached(
+    client, unreachable_redis, mail_sent_at_once
+):
     make_user("ada", email="ada@example.org")
     good = "a-long-Passphrase-42"
     signup = {"username": "newbie", "password1": good, "password2": good}
