@@ -1,5 +1,5 @@
 # The two commands of the README's Quick start. Both can be run again at any time.
-.PHONY: run test serve scan mutation bench screenshots
+.PHONY: run test test-unit serve scan mutation bench screenshots
 
 # Set up (virtual environment, pinned dependencies, SQLite database, demo data) and serve the app.
 run:
@@ -8,8 +8,8 @@ run:
 	.venv/bin/python manage.py seed_demo
 	.venv/bin/python manage.py runserver 127.0.0.1:8000
 
-# Set up the test dependencies and run every check: lint, migrations, then the unit and
-# browser tests on SQLite and, where they run, again on PostgreSQL and Redis (scripts/test.sh).
+# Set up the test dependencies and run every check: lint, migrations, then the unit tests
+# on SQLite and on PostgreSQL and Redis, and the browser journeys once (scripts/test.sh).
 test:
 	scripts/venv.sh requirements-test.txt
 	@# Playwright cannot download its own browser everywhere: use the system Chromium when there is one.
@@ -18,6 +18,12 @@ test:
 	.venv/bin/ruff format --check .
 	.venv/bin/python manage.py makemigrations --check --dry-run
 	scripts/test.sh
+
+# The quick loop while working: lint, then the unit tests on SQLite, on every core.
+test-unit:
+	scripts/venv.sh requirements-test.txt
+	.venv/bin/ruff check .
+	scripts/test.sh unit
 
 # Production: gunicorn with DJANGO_DEBUG=false, behind /healthz and /readyz. Needs the
 # environment described in the README's "Running in production".

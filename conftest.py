@@ -28,6 +28,32 @@ def _answer_without_waiting():
 
 _answer_without_waiting()
 
+
+def _a_redis_database_per_worker():
+    """With pytest -n (xdist), each worker process gets a Redis database of its own,
+    the next ones after REDIS_URL's (as pytest-django gives each its own test database):
+    a worker that empties its cache must not empty another's. Settings are read before
+    this file, but no cache is made before a test asks for one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1"...
+    if not worker or not os.environ.get("REDIS_URL"):
+        return
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings
+
+    def moved(url):
+        parts = urlsplit(url)
+        database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+        return urlunsplit(parts._replace(path=f"/{database}"))
+
+    for config in settings.CACHES.values():
+        if "redis" in config["BACKEND"].lower():
+            config["LOCATION"] = moved(config["LOCATION"])
+    os.environ["REDIS_URL"] = moved(os.environ["REDIS_URL"])
+
+
+_a_redis_database_per_worker()
+
 # A failed browser test also keeps the HTML of its pages (next to its trace and screenshot).
 pytest_plugins = ["e2e.artifacts"]
 

@@ -82,6 +82,10 @@ def fill_signup(page: Page, username, password, confirmation=None):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Password confirmation").fill(confirmation or password)
+    # With htmx, each field left is checked live and its answer ("This username is
+    # available.") pushes the button down: wait for the answers, as a person sees the
+    # form settle, or the click can land where the button was a moment ago.
+    expect(page.locator(HTMX_IN_PROGRESS)).to_have_count(0)
     page.get_by_role("button", name="Sign up").click()
 
 
@@ -139,6 +143,9 @@ def open_settings(page: Page, section=None):
 def write_article(page: Page, title, content):
     """Publish an article through the form; return its address."""
     navbar(page).get_by_role("link", name="Write", exact=True).click()
+    # Already on the form, the link loads it again: fill the new one, not the old.
+    expect(page.locator(HTMX_IN_PROGRESS)).to_have_count(0)
+    expect(heading(page)).to_have_text("Write an article")
     page.get_by_label("Title").fill(title)
     page.get_by_label("Content").fill(content)
     page.get_by_role("button", name="Publish").click()
