@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import notifications, twofactor
+from accounts import notifications
+from accounts.mfa import totp
 from accounts.models import Passkey, User
 
 
@@ -31,7 +32,7 @@ class BoardUserAdmin(UserAdmin):
     def turn_off_two_factor(self, request, queryset):
         users = list(queryset.filter(totp_device__isnull=False))
         for user in users:
-            twofactor.turn_off(user)
+            totp.turn_off(user)
             # The member hears of it: if it was not asked for, they should know at once.
             notifications.notify(request, user, "two_factor_disabled")
         message = ngettext(

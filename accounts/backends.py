@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 def find_account(identifier):
     """The account that `identifier` names: its username or, with an @, its confirmed
-    email (accounts.verification), both ignoring case (both are unique ignoring case).
+    email (accounts.email.verification), both ignoring case (both are unique ignoring case).
     None when no account matches."""
     if not identifier:
         return None

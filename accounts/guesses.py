@@ -14,7 +14,7 @@ once, when the limit is reached. Changing or resetting the password starts the c
 again (`forget`): whoever was guessing no longer knows the password.
 
 In the database, not the cache: these limits hold while Redis is down, full or flushed.
-(Failed logins are counted per account in the cache too: accounts.views.login.)
+(Failed logins are counted per account in the cache too: accounts.signin.views.login.)
 """
 
 from datetime import timedelta

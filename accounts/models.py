@@ -18,7 +18,7 @@ class User(AbstractUser):
     promises (the database enforces it, so two sign-ups at once cannot both win). An
     email is optional. A confirmed one is unique ignoring case; an unconfirmed one may be
     held by several accounts (anyone can type anyone's address) until one of them
-    confirms it, which takes it from the others (accounts.verification.confirm)."""
+    confirms it, which takes it from the others (accounts.email.verification.confirm)."""
 
     # Times are shown in this zone; empty: in the browser's own (static/js/app.js).
     time_zone = models.CharField(
@@ -29,7 +29,7 @@ class User(AbstractUser):
         help_text=_("Times are shown in this zone. Automatic: your browser's."),
     )
     # Whether `email` was proven to be the member's by a link sent to it. Only a
-    # verified address logs in and receives password resets (accounts.verification).
+    # verified address logs in and receives password resets (accounts.email.verification).
     email_verified = models.BooleanField(_("email verified"), default=False)
     # A new address waiting for its confirmation link to be used; `email` keeps
     # working until then.
@@ -66,7 +66,7 @@ class UserSession(AbstractBaseSession):
     """A session row that knows whose it is and where it is used.
 
     The columns are written from the session's own data whenever the session is saved
-    (accounts.session_store), so keeping them costs no extra query.
+    (accounts.sessions.store), so keeping them costs no extra query.
     """
 
     user = models.ForeignKey(
@@ -78,15 +78,15 @@ class UserSession(AbstractBaseSession):
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
-    # How the session signed in: one of activity.SIGN_IN_METHODS (empty: before it was
-    # recorded).
+    # How the session signed in: one of accounts.signin.factors.SIGN_IN_METHODS (empty:
+    # before it was recorded).
     sign_in_method = models.CharField(max_length=40, blank=True)
     signed_in_at = models.DateTimeField(null=True, blank=True)
     last_activity = models.DateTimeField(null=True, blank=True)
 
     @classmethod
     def get_session_store_class(cls):
-        from accounts.session_store import SessionStore
+        from accounts.sessions.store import SessionStore
 
         return SessionStore
 
@@ -127,7 +127,7 @@ class KnownDevice(models.Model):
 
 
 class TOTPDevice(models.Model):
-    """An authenticator app that gives the member's second factor (accounts.twofactor).
+    """An authenticator app that gives the member's second factor (accounts.mfa.totp).
     Only confirmed devices are stored: the secret of one being set up waits in the
     session until its first code is right."""
 
@@ -148,7 +148,7 @@ class TOTPDevice(models.Model):
 
 class RecoveryCode(models.Model):
     """A single-use code for signing in without the authenticator app, stored hashed
-    (accounts.twofactor.hash_recovery_code)."""
+    (accounts.mfa.recovery.hash_recovery_code)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
@@ -166,7 +166,7 @@ class RecoveryCode(models.Model):
 
 
 class Passkey(models.Model):
-    """A WebAuthn credential (a passkey) the member signs in with (accounts.passkeys)."""
+    """A WebAuthn credential (a passkey) the member signs in with (accounts.mfa.ceremonies)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"

@@ -3,7 +3,7 @@ changed or reset, the email address changed, a sign-in from a device not seen be
 two-factor sign-in turned on or off, a recovery code used, a passkey added or removed,
 too many wrong codes or wrong passwords in a session (accounts.guesses); and that someone
 tried to sign up with the member's address or to add it to an account
-(accounts.verification.send_link).
+(accounts.email.verification.send_link).
 
 Each message says what happened, when, from which device and address, and what to do
 if it was not them. It is written in the language of the request that made the change,
@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts import activity
 from accounts.models import KnownDevice
+from accounts.sessions import devices
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +53,8 @@ def notify(request, user, event, *, to=None, **details):
         "user": user,
         "event": event,
         "when": timezone.now(),
-        "device": activity.describe_user_agent(request.headers.get("User-Agent", "")),
-        "ip": activity.client_ip(request) or "",
+        "device": devices.describe_user_agent(request.headers.get("User-Agent", "")),
+        "ip": devices.client_ip(request) or "",
         "sessions_url": request.build_absolute_uri(reverse("accounts:sessions")),
         "reset_url": request.build_absolute_uri(reverse("accounts:password_reset")),
         **details,
@@ -68,7 +68,7 @@ def notify(request, user, event, *, to=None, **details):
 def note_device(request, user):
     """Remember the device of this sign-in; tell the member when it is a new one on an
     account that has signed in before (the first device of an account is no news)."""
-    description = activity.describe_user_agent(request.headers.get("User-Agent", ""))
+    description = devices.describe_user_agent(request.headers.get("User-Agent", ""))
     _device, created = KnownDevice.objects.get_or_create(user=user, description=description)
     if created and user.known_devices.exclude(description=description).exists():
         notify(request, user, "new_device")

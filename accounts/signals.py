@@ -3,9 +3,10 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from accounts import activity, notifications, session_store
+from accounts import notifications
 from accounts.backends import forget_user
 from accounts.models import UserSession
+from accounts.sessions import activity, store
 
 
 @receiver(user_logged_in)
@@ -19,7 +20,7 @@ def record_sign_in(sender, request, user, **kwargs):
 def forget_cached_session(sender, instance, **kwargs):
     """However a session ends (logout, the sessions page, a password change or reset,
     the account deleted), its cached copy goes with its row."""
-    session_store.forget(instance.session_key)
+    store.forget(instance.session_key)
 
 
 @receiver(post_save, sender=get_user_model())

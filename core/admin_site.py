@@ -2,7 +2,7 @@
 
 Django's admin has its own login page, which calls Django's login() with the password
 alone: no second factor, no email verification hold, no per-account counts. Here it sends
-staff to the site's login (accounts.login_flow, the one sign-in policy), keeping `next`;
+staff to the site's login (accounts.signin.flow, the one sign-in policy), keeping `next`;
 a member who is signed in but not staff is refused. Its password change, which checks
 the old password without counting the guesses, is the site's own too (Settings,
 Password).

@@ -139,7 +139,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends sessions past their idle or absolute timeout and notes activity (once a minute).
-    "accounts.middleware.SessionActivityMiddleware",
+    "accounts.sessions.middleware.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,7 +148,7 @@ MIDDLEWARE = [
     # for POSTs and an HX-Redirect for HTMX requests.
     "core.middleware.LoginRequiredMiddleware",
     # Signs out a session that typed too many wrong passwords (accounts.guesses).
-    "accounts.middleware.TooManyGuessesMiddleware",
+    "accounts.sessions.middleware.TooManyGuessesMiddleware",
     # Last, as django-axes asks: turns a locked-out login into our 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -216,7 +216,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sessions live in our own table, which records whose session each row is, so that
 # a password change or an account deletion can end all of a user's other sessions.
-SESSION_ENGINE = "accounts.session_store"
+SESSION_ENGINE = "accounts.sessions.store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -256,7 +256,7 @@ GUESS_LIMITS = {
 }
 # The name authenticator apps show beside the account.
 TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Board")
-# Passkeys (accounts.passkeys): the domain they are bound to (the relying party ID) and
+# Passkeys (accounts.mfa.ceremonies): the domain they are bound to (the relying party ID) and
 # the origins (scheme://host[:port]) their ceremonies may come from. Empty: the host of
 # each request and its own origin, which is right unless a proxy changes either.
 WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "").strip()
@@ -311,7 +311,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Behind reverse proxies the client's address is the entry that the outermost trusted
 # proxy added to X-Forwarded-For; DJANGO_PROXY_COUNT says how many proxies to trust
 # (0: none, the connection's own address is the client). Rate limits, the lockout and
-# the sessions page use it (accounts.activity.client_ip).
+# the sessions page use it (accounts.sessions.devices.client_ip).
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 if PROXY_COUNT < 0:
     raise ImproperlyConfigured("DJANGO_PROXY_COUNT must be 0 or more.")
@@ -371,7 +371,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, and once
 PASSWORD_RESET_MAIL_INTERVAL = 10 * 60
 # At most one "someone tried to use your address" mail per address in each window.
 ADDRESS_IN_USE_MAIL_INTERVAL = 10 * 60
-# Email addresses are confirmed by a link sent to them (accounts.verification).
+# Email addresses are confirmed by a link sent to them (accounts.email.verification).
 # "optional": members log in before confirming (a banner reminds them); "mandatory": an
 # account whose address is not confirmed cannot log in, and signing up needs an address.
 _verification = os.environ.get("ACCOUNT_EMAIL_VERIFICATION") or "optional"
@@ -425,11 +425,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # "username" is the account, whichever way it was spelled (accounts.backends.lockout_key).
 AXES_USERNAME_CALLABLE = "accounts.backends.lockout_key"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "accounts.activity.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.sessions.devices.client_ip"
 AXES_VERBOSE = False
 # Axes' database handler, counting right when failures arrive at the same moment.
-AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_HANDLER = "accounts.signin.lockout.LockoutHandler"
 # Never written into the attempts log: passwords (axes' default) and second-step codes.
 AXES_SENSITIVE_PARAMETERS = ["password", "code"]
 _SIGNUPS_PER_HOUR = env_int("DJANGO_SIGNUP_LIMIT_PER_HOUR", 10)

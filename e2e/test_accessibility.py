@@ -286,7 +286,7 @@ def test_password_prompt_before_a_sensitive_change_is_accessible(
 
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm and continue").click()
-    # A first address is saved at once, with a link to confirm it (accounts.verification).
+    # A first address is saved at once, with a link to confirm it (accounts.email.verification).
     expect(message(page, "We sent a link to")).to_be_visible()
     assert_accessible("the banner asking to confirm the email address")
     # No need to delete the account: this runs only against the throwaway test database.

@@ -16,12 +16,12 @@ TARGET = 0.90
 # Authentication, sessions, sudo mode, rate limits, drafts, permissions and redirects.
 SECURITY_MODULES = {
     "accounts.backends",
-    "accounts.activity",
-    "accounts.middleware",
+    "accounts.sessions.activity",
+    "accounts.sessions.middleware",
     "accounts.models",
-    "accounts.session_store",
-    "accounts.sudo",
-    "accounts.views",
+    "accounts.sessions.store",
+    "accounts.settings_area.sudo",
+    "accounts.signin.views",
     "articles.views",
     "core.decorators",
     "core.drafts",
@@ -46,7 +46,7 @@ def results():
 
 
 def module_of(mutant):
-    # accounts.activity.x_touch__mutmut_3, core.htmx.xǁClassǁmethod__mutmut_1
+    # accounts.sessions.activity.x_touch__mutmut_3, core.htmx.xǁClassǁmethod__mutmut_1
     return mutant.rsplit(".", 1)[0]
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from accounts import activity
 from accounts.models import UserSession
+from accounts.sessions import activity, devices
 from accounts.tests.factories import FIREFOX, PASSWORD, later, make_user
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def row(client):
     ],
 )
 def test_a_device_is_described_as_well_as_it_can_be_told(user_agent, described):
-    assert activity.describe_user_agent(user_agent) == described
+    assert devices.describe_user_agent(user_agent) == described
 
 
 def test_the_device_is_recorded_at_login_and_kept_to_the_column_length():

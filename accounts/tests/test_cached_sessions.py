@@ -19,10 +19,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from accounts import session_store
 from accounts.backends import cached_user
 from accounts.models import UserSession
-from accounts.session_store import SessionStore
+from accounts.sessions import store as session_store
+from accounts.sessions.store import SessionStore
 from accounts.tests.factories import PASSWORD, make_user
 from core.tests.helpers import menu_name
 from core.tests.servers import Visitor

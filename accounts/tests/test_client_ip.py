@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client, RequestFactory
 
-from accounts.activity import client_ip
+from accounts.sessions.devices import client_ip
 from accounts.tests.factories import PASSWORD, make_user
 
 

@@ -14,9 +14,10 @@ import pyotp
 import pytest
 from django.conf import settings
 
-from accounts import activity, guesses
+from accounts import guesses
 from accounts.models import TOTPDevice
-from accounts.session_store import SessionStore
+from accounts.sessions import activity
+from accounts.sessions.store import SessionStore
 from accounts.tests.factories import PASSWORD, make_user
 from core.tests.servers import Visitor, all_at_once
 from e2e.smtp import Inbox, smtp_mailers, start_server

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
-from accounts import twofactor
+from accounts.mfa import recovery
 from accounts.models import Passkey, TOTPDevice
 from accounts.tests.factories import make_user
 from accounts.tests.webauthn_authenticator import Authenticator, b64url
@@ -173,7 +173,7 @@ class Browsers:
         response = post_json(browser, self.url(REGISTER), self.registration(browser, authenticator))
         assert response.status_code == 200, response.text
         TOTPDevice.objects.create(user=user, secret=pyotp.random_base32())
-        codes = twofactor.new_recovery_codes(user)
+        codes = recovery.new_recovery_codes(user)
         return SimpleNamespace(user=user, browser=browser, authenticator=authenticator, codes=codes)
 
     def url(self, path):

@@ -13,8 +13,10 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
-from accounts import activity, login_flow
 from accounts.models import Passkey, TOTPDevice
+from accounts.sessions import activity
+from accounts.signin import flow
+from accounts.signin.factors import Method
 from accounts.tests.factories import PASSWORD, later, make_user, wait_for_mail
 from accounts.tests.webauthn_authenticator import Authenticator, b64url
 
@@ -94,7 +96,7 @@ def test_a_member_adds_a_passkey_and_signs_in_with_it_without_a_username():
     assert response.status_code == 200
     assert response.json() == {"redirect": "/articles/"}
     assert signed_in_as(client) == str(user.pk)
-    assert client.session[activity.SIGN_IN_METHOD] == activity.PASSKEY
+    assert client.session[activity.SIGN_IN_METHOD] == Method.PASSKEY
     passkey.refresh_from_db()
     assert passkey.sign_count == 1
     assert passkey.last_used is not None
@@ -242,7 +244,7 @@ def test_a_passkey_with_user_verification_skips_the_code():
     client, response = sign_in(authenticator)
     assert response.json() == {"redirect": "/articles/"}
     assert signed_in_as(client) == str(user.pk)
-    assert client.session[activity.SIGN_IN_METHOD] == activity.PASSKEY
+    assert client.session[activity.SIGN_IN_METHOD] == Method.PASSKEY
 
 
 def test_a_passkey_without_user_verification_counts_as_a_password():
@@ -252,7 +254,7 @@ def test_a_passkey_without_user_verification_counts_as_a_password():
     assert response.status_code == 200
     assert response.json() == {"redirect": "/accounts/login/two-factor/?next=%2Farticles%2Fnew%2F"}
     assert signed_in_as(client) is None
-    assert client.session[login_flow.PENDING_USER] == user.pk
+    assert client.session[flow.PENDING_USER] == user.pk
 
 
 def test_without_two_factor_a_passkey_without_user_verification_signs_in():
@@ -408,7 +410,7 @@ def halfway(user):
     client = Client()
     response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert client.session[login_flow.PENDING_USER] == user.pk
+    assert client.session[flow.PENDING_USER] == user.pk
     return client
 
 
@@ -427,8 +429,8 @@ def test_a_passkey_finishes_a_two_factor_sign_in():
     assert response.status_code == 200
     assert response.json() == {"redirect": "/articles/new/"}
     assert signed_in_as(client) == str(user.pk)
-    assert client.session[activity.SIGN_IN_METHOD] == activity.PASSWORD_AND_PASSKEY
-    assert login_flow.PENDING_USER not in client.session
+    assert client.session[activity.SIGN_IN_METHOD] == Method.PASSWORD_AND_PASSKEY
+    assert flow.PENDING_USER not in client.session
 
 
 def test_the_second_step_offers_only_the_pending_members_passkeys():

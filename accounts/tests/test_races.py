@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
 
-from accounts import verification
+from accounts.email import verification
 from accounts.tests.factories import PASSWORD, make_user
 from core.submissions import save_or_report_conflict
 from core.tests.helpers import RivalCommitsFirst

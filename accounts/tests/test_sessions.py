@@ -361,7 +361,7 @@ def test_email_change_needs_sudo_and_keeps_what_was_typed():
         assert user.email == "old@example.org"
         here.post("/accounts/email/", {**data, "sudo-password": PASSWORD})
     user.refresh_from_db()
-    # Asked for: it takes effect once confirmed (accounts.verification).
+    # Asked for: it takes effect once confirmed (accounts.email.verification).
     assert (user.email, user.pending_email) == ("old@example.org", "new@example.org")
 
 

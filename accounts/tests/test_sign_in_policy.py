@@ -1,4 +1,4 @@
-"""One sign-in policy (accounts.login_flow): every way into an account asks for every
+"""One sign-in policy (accounts.signin.flow): every way into an account asks for every
 factor the account has, and only that policy signs anyone in.
 
 Attacks on a running server (pytest-django's live server, over HTTP): the admin's login
@@ -18,7 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts import verification
+from accounts.email import verification
+from accounts.mfa import recovery
 from accounts.models import TOTPDevice
 from accounts.tests.factories import PASSWORD, make_user
 from accounts.tests.webauthn_authenticator import Authenticator
@@ -258,7 +259,7 @@ def test_only_the_sign_in_policy_calls_djangos_login():
                 base = node.value
                 if isinstance(base, ast.Name) and base.id in ("auth", "django_auth"):
                     callers.append(str(relative))
-    assert callers == ["accounts/login_flow.py"]
+    assert callers == ["accounts/signin/flow.py"]
 
 
 # 2. A passkey without user verification is one factor, never two
@@ -320,16 +321,15 @@ def test_an_unverified_passkey_then_the_password_signs_in_in_sudo_mode(
 def test_after_an_unverified_passkey_a_recovery_code_is_not_a_second_factor(
     site, member_with_a_key_and_an_app
 ):
-    from accounts import twofactor
 
     user, key, _ = member_with_a_key_and_an_app
-    codes = twofactor.new_recovery_codes(user)
+    codes = recovery.new_recovery_codes(user)
     visitor = Visitor()
     passkey_sign_in(visitor, site, key)
     refused = visitor.post_form(f"{site}{SECOND_STEP}", {"code": codes[0]})
     assert refused.status_code == 422
     assert session_user(visitor, site) is None
-    assert twofactor.recovery_codes_left(user) == len(codes)  # not used up
+    assert recovery.recovery_codes_left(user) == len(codes)  # not used up
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,8 +10,11 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
-from accounts import activity, login_flow, twofactor
+from accounts.mfa import recovery, totp
 from accounts.models import RecoveryCode, TOTPDevice
+from accounts.sessions import activity
+from accounts.signin import flow
+from accounts.signin.factors import Method
 from accounts.tests.factories import PASSWORD, later, make_user, wait_for_mail
 from core.tests.servers import Visitor, all_at_once
 
@@ -39,7 +42,7 @@ def with_two_factor(**fields):
     user = make_user(**fields)
     secret = pyotp.random_base32()
     TOTPDevice.objects.create(user=user, secret=secret)
-    codes = twofactor.new_recovery_codes(user)
+    codes = recovery.new_recovery_codes(user)
     return user, secret, codes
 
 
@@ -63,17 +66,17 @@ def test_turning_on_asks_for_the_password_when_it_was_not_entered_lately():
     with later(seconds=settings.SUDO_MODE_TIMEOUT + 1):
         response = client.post("/accounts/two-factor/setup/")
     assert "Confirm your password" in response.text
-    assert twofactor.SETUP_SECRET not in client.session
+    assert totp.SETUP_SECRET not in client.session
 
 
 def test_turning_on_shows_a_qr_code_and_the_key_then_needs_a_first_code():
     user = make_user()
     client, _ = log_in(user)
     page = client.post("/accounts/two-factor/setup/")
-    secret = client.session[twofactor.SETUP_SECRET]
+    secret = client.session[totp.SETUP_SECRET]
     assert "<svg" in page.text
     assert 'class="qr-code"' in page.text
-    assert twofactor.grouped(secret) in page.text
+    assert totp.grouped(secret) in page.text
     assert not TOTPDevice.objects.filter(user=user).exists()  # not before a first code
 
     done = client.post("/accounts/two-factor/setup/", {"code": code_at(secret)})
@@ -81,27 +84,27 @@ def test_turning_on_shows_a_qr_code_and_the_key_then_needs_a_first_code():
     assert done.status_code == 200
     assert TOTPDevice.objects.get(user=user).secret == secret
     codes = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", done.text)
-    assert len(codes) == twofactor.RECOVERY_CODE_COUNT == len(set(codes))
+    assert len(codes) == recovery.RECOVERY_CODE_COUNT == len(set(codes))
     stored = set(RecoveryCode.objects.filter(user=user).values_list("code_hash", flat=True))
-    assert stored == {twofactor.hash_recovery_code(user, code) for code in codes}
+    assert stored == {recovery.hash_recovery_code(user, code) for code in codes}
     assert not stored & set(codes)  # only hashes are kept
-    assert twofactor.SETUP_SECRET not in client.session
+    assert totp.SETUP_SECRET not in client.session
 
 
 def test_the_secret_being_set_up_stays_the_same_until_it_is_confirmed():
     client, _ = log_in(make_user())
     client.post("/accounts/two-factor/setup/")
-    secret = client.session[twofactor.SETUP_SECRET]
+    secret = client.session[totp.SETUP_SECRET]
     client.post("/accounts/two-factor/setup/", {"code": "000000"})
     assert client.get("/accounts/two-factor/setup/").status_code == 200
-    assert client.session[twofactor.SETUP_SECRET] == secret
+    assert client.session[totp.SETUP_SECRET] == secret
 
 
 def test_a_wrong_first_code_turns_nothing_on():
     user = make_user()
     client, _ = log_in(user)
     client.post("/accounts/two-factor/setup/")
-    secret = client.session[twofactor.SETUP_SECRET]
+    secret = client.session[totp.SETUP_SECRET]
     wrong = f"{(int(code_at(secret)) + 1) % 1_000_000:06d}"
     response = client.post("/accounts/two-factor/setup/", {"code": wrong})
     assert response.status_code == 422
@@ -129,7 +132,7 @@ def test_the_section_says_whether_it_is_on_and_how_many_recovery_codes_are_left(
     django_assert_num_queries,
 ):
     user, _, codes = with_two_factor()
-    twofactor.use_recovery_code(user, codes[0])
+    recovery.use_recovery_code(user, codes[0])
     client = Client()
     client.force_login(user)
     client.get("/accounts/two-factor/")  # the session's first activity is written
@@ -169,7 +172,7 @@ def test_a_member_without_two_factor_signs_in_with_the_password_alone():
     client, response = log_in(user)
     assert response.status_code == 302
     assert response.url == "/articles/"
-    assert client.session[activity.SIGN_IN_METHOD] == activity.PASSWORD
+    assert client.session[activity.SIGN_IN_METHOD] == Method.PASSWORD
 
 
 def test_the_right_code_signs_in_and_next_survives_the_second_step():
@@ -188,7 +191,7 @@ def test_the_right_code_signs_in_and_next_survives_the_second_step():
     assert done.status_code == 302
     assert done.url == "/articles/create/"
     assert signed_in(client)
-    assert client.session[activity.SIGN_IN_METHOD] == activity.PASSWORD_AND_CODE
+    assert client.session[activity.SIGN_IN_METHOD] == Method.PASSWORD_AND_CODE
     assert "Password and authenticator code" in client.get("/accounts/sessions/").text
 
 
@@ -257,7 +260,7 @@ def test_the_second_step_expires_after_a_few_minutes():
     assert response.status_code == 302
     assert response.url == "/accounts/login/"
     assert not signed_in(client)
-    assert login_flow.PENDING_USER not in client.session
+    assert flow.PENDING_USER not in client.session
     page = client.get(response.url)
     assert "the sign-in was not finished in time" in page.text
 
@@ -309,7 +312,7 @@ def test_a_recovery_code_signs_in_once():
     client = halfway(user)
     done = client.post(SECOND_STEP, {"code": codes[3].upper().replace("-", " ")}, follow=True)
     assert signed_in(client)
-    assert client.session[activity.SIGN_IN_METHOD] == activity.PASSWORD_AND_RECOVERY_CODE
+    assert client.session[activity.SIGN_IN_METHOD] == Method.PASSWORD_AND_RECOVERY_CODE
     assert "9 codes are left" in done.text
     again = halfway(user)
     assert again.post(SECOND_STEP, {"code": codes[3]}).status_code == 422
@@ -319,7 +322,7 @@ def test_a_recovery_code_signs_in_once():
 def test_the_last_recovery_code_says_to_make_new_ones():
     user, _, codes = with_two_factor()
     for code in codes[:-1]:
-        assert twofactor.use_recovery_code(user, code)
+        assert recovery.use_recovery_code(user, code)
     done = halfway(user).post(SECOND_STEP, {"code": codes[-1]}, follow=True)
     assert "You used your last recovery code" in done.text
 
@@ -370,8 +373,8 @@ def test_new_recovery_codes_replace_the_old_ones():
     page = client.post("/accounts/two-factor/recovery-codes/")
     new = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", page.text)
     assert len(new) == 10
-    assert not twofactor.use_recovery_code(user, old[0])
-    assert twofactor.use_recovery_code(user, new[0])
+    assert not recovery.use_recovery_code(user, old[0])
+    assert recovery.use_recovery_code(user, new[0])
 
 
 def test_new_recovery_codes_need_a_recent_password():
@@ -380,12 +383,12 @@ def test_new_recovery_codes_need_a_recent_password():
     with later(seconds=settings.SUDO_MODE_TIMEOUT + 1):
         response = client.post("/accounts/two-factor/recovery-codes/")
     assert "Confirm your password" in response.text
-    assert twofactor.use_recovery_code(user, old[0])  # nothing changed
+    assert recovery.use_recovery_code(user, old[0])  # nothing changed
 
 
 def test_recovery_codes_download_as_a_text_file_of_the_members_unused_codes_only():
     user, _, codes = with_two_factor()
-    twofactor.use_recovery_code(user, codes[0])
+    recovery.use_recovery_code(user, codes[0])
     client = member_in_sudo_mode(user)
     response = client.post(
         "/accounts/two-factor/recovery-codes/download/", {"code": [*codes, "zzzzz-zzzzz"]}
@@ -490,7 +493,7 @@ def test_turning_on_off_and_new_codes_are_told_by_mail(django_capture_on_commit_
     client = member_in_sudo_mode(user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/two-factor/setup/")
-        secret = client.session[twofactor.SETUP_SECRET]
+        secret = client.session[totp.SETUP_SECRET]
         client.post("/accounts/two-factor/setup/", {"code": code_at(secret)})
     wait_for_mail(1)  # each notice is sent by a thread of its own: one at a time
     with django_capture_on_commit_callbacks(execute=True):
@@ -550,7 +553,7 @@ def test_one_code_sent_at_once_from_many_browsers_signs_in_once(live_server, set
 @pytest.mark.django_db(transaction=True)
 def test_wrong_codes_sent_at_once_are_each_refused_never_a_server_error(live_server):
     """The first failures of a client arriving together all count (django-axes would
-    otherwise fail on its own unique constraint: accounts.lockout)."""
+    otherwise fail on its own unique constraint: accounts.signin.lockout)."""
     user, _, _ = with_two_factor()
     visitors = [Visitor() for _ in range(8)]
     for visitor in visitors:

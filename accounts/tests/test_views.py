@@ -6,8 +6,8 @@ from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from accounts.forms import ConfirmPasswordForm
 from accounts.models import UserSession
+from accounts.settings_area.forms import ConfirmPasswordForm
 from accounts.tests.factories import PASSWORD, make_user, wait_for_mail
 from articles.models import Article
 from articles.tests.factories import make_article
@@ -173,7 +173,7 @@ def test_logout_deletes_the_session_row_and_the_cookie():
     cookie = response.cookies["sessionid"]
     assert cookie.value == ""
     assert cookie["max-age"] == 0
-    assert client.get(reverse("accounts:update")).status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 302
 
 
 def test_logout_when_already_anonymous_just_redirects(client):
@@ -186,7 +186,7 @@ def test_logout_when_already_anonymous_just_redirects(client):
 
 
 def test_profile_page_needs_login(client):
-    response = client.get(reverse("accounts:update"))
+    response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
     assert response.url == "/accounts/login/?next=/accounts/update/"
 
@@ -195,7 +195,7 @@ def test_profile_update_saves_the_names_shown_for_the_user():
     user = make_user("ada")
     client = logged_in_client(user)
     data = {"first_name": "Ada", "last_name": "Lovelace"}
-    response = client.post(reverse("accounts:update"), data)
+    response = client.post(reverse("accounts:profile"), data)
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.first_name, user.last_name) == ("Ada", "Lovelace")
@@ -215,7 +215,7 @@ def test_without_a_name_the_username_is_shown():
     assert "by plainname" in page
 
 
-@pytest.mark.parametrize("view", ["accounts:update", "accounts:email"])
+@pytest.mark.parametrize("view", ["accounts:profile", "accounts:email"])
 def test_profile_and_email_forms_ignore_every_other_field(view):
     user = make_user("plain")
     client = logged_in_client(user)
@@ -238,7 +238,7 @@ def test_profile_and_email_forms_ignore_every_other_field(view):
     assert user.is_active
     assert user.check_password(PASSWORD)
     # Each form saves its own fields only.
-    if view == "accounts:update":
+    if view == "accounts:profile":
         assert (user.first_name, user.email) == ("A", "")
     else:
         assert (user.first_name, user.email) == ("", "a@example.org")
@@ -277,16 +277,16 @@ def test_password_change_keeps_this_session_and_ends_the_others():
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-new-Passphrase-77")
-    assert here.get(reverse("accounts:update")).status_code == 200
+    assert here.get(reverse("accounts:profile")).status_code == 200
     assert not UserSession.objects.filter(session_key=other_key).exists()
-    assert elsewhere.get(reverse("accounts:update")).status_code == 302
+    assert elsewhere.get(reverse("accounts:profile")).status_code == 302
 
 
 def test_password_change_leaves_other_users_sessions_alone():
     user, other = make_user(), make_user()
     other_client = logged_in_client(other)
     logged_in_client(user).post(reverse("accounts:change_password"), password_data())
-    assert other_client.get(reverse("accounts:update")).status_code == 200
+    assert other_client.get(reverse("accounts:profile")).status_code == 200
 
 
 def test_password_change_with_a_wrong_old_password_is_refused():
@@ -312,7 +312,7 @@ def test_delete_page_says_what_will_be_removed():
     user = make_user()
     make_article(author=user)
     make_article(author=user)
-    response = logged_in_client(user).get(reverse("accounts:delete"))
+    response = logged_in_client(user).get(reverse("accounts:danger_zone"))
     assert response.status_code == 200
     assert b"All your 2 articles will be deleted" in response.content
 
@@ -328,7 +328,7 @@ def test_delete_page_counts_the_articles_in_words_that_fit_the_number(count, say
     user = make_user()
     for _ in range(count):
         make_article(author=user)
-    html = logged_in_client(user).get(reverse("accounts:delete")).text
+    html = logged_in_client(user).get(reverse("accounts:danger_zone")).text
     assert says in html
     assert " 0 articles" not in html
 
@@ -337,20 +337,20 @@ def test_delete_with_the_password_removes_user_articles_and_sessions():
     user = make_user()
     make_article(author=user)
     client, elsewhere = logged_in_client(user), logged_in_client(user)
-    response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
+    response = client.post(reverse("accounts:danger_zone"), {"password": PASSWORD})
     assert response.status_code == 302
     assert response.url == INDEX
     assert not User.objects.filter(pk=user.pk).exists()
     assert not Article.objects.exists()
     assert not UserSession.objects.filter(user_id=user.pk).exists()
     assert SESSION_KEY not in client.session
-    assert elsewhere.get(reverse("accounts:update")).status_code == 302
+    assert elsewhere.get(reverse("accounts:profile")).status_code == 302
 
 
 def test_delete_with_a_wrong_password_deletes_nothing():
     user = make_user()
     make_article(author=user)
-    response = logged_in_client(user).post(reverse("accounts:delete"), {"password": "wrong"})
+    response = logged_in_client(user).post(reverse("accounts:danger_zone"), {"password": "wrong"})
     assert response.status_code == 422
     assert b"That is not your password. Nothing was changed." in response.content
     assert User.objects.filter(pk=user.pk).exists()
@@ -359,7 +359,7 @@ def test_delete_with_a_wrong_password_deletes_nothing():
 
 def test_delete_needs_login(client):
     user = make_user()
-    response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
+    response = client.post(reverse("accounts:danger_zone"), {"password": PASSWORD})
     assert response.status_code == 302
     assert User.objects.filter(pk=user.pk).exists()
 

@@ -3,23 +3,25 @@ to go next.
 
 This is the only code that signs anyone in (Django's login(): a new session key, the
 CSRF token rotated; a test fails when another module calls it). Every way in asks it:
-the password (accounts.views.login), a passkey (accounts.passkeys), the second step (a
-code, a recovery code, the password or a passkey: accounts.two_factor_views and
-accounts.passkeys), a new account (accounts.views.signup), and the admin, whose login
-page sends staff to ours (core.admin_site).
+the password (accounts.signin.views.login), a passkey (accounts.signin.passkey_login),
+the second step (a code, a recovery code, the password or a passkey:
+accounts.signin.second_step and accounts.signin.passkey_login), a new account
+(accounts.signin.views.signup), and the admin, whose login page sends staff to ours
+(core.admin_site).
 
-The factors are in accounts.factors. A member without an authenticator app signs in with
-one factor. With one, the first step (the password, or a passkey that did not verify its
-user) does not sign in: the session only remembers, for TWO_FACTOR_LOGIN_TIMEOUT seconds,
-who is halfway and with which factor (`pending_user`), and the second step must be a
-different kind of factor (SECOND_FACTORS): after the password, a code, a recovery code
-or any passkey; after a passkey without user verification, a code or the password, never
-the same or another passkey without verification (a verified passkey is enough on its
-own). Until then the session is anonymous: every protected page still asks for a login.
+The factors are in accounts.signin.factors. A member without an authenticator app signs
+in with one factor. With one, the first step (the password, or a passkey that did not
+verify its user) does not sign in: the session only remembers, for
+TWO_FACTOR_LOGIN_TIMEOUT seconds, who is halfway and with which factor (`pending_user`),
+and the second step must be a different kind of factor (SECOND_FACTORS): after the
+password, a code, a recovery code or any passkey; after a passkey without user
+verification, a code or the password, never the same or another passkey without
+verification (a verified passkey is enough on its own). Until then the session is
+anonymous: every protected page still asks for a login.
 
-A sign-in is in sudo mode (accounts.activity.recently_reauthenticated) only when the
-password or a verified passkey was part of it, so that a stolen security key, even with
-a code, does not open the sensitive actions without the password.
+A sign-in is in sudo mode (accounts.settings_area.sudo.recently_reauthenticated) only
+when the password or a verified passkey was part of it, so that a stolen security key,
+even with a code, does not open the sensitive actions without the password.
 """
 
 from django.conf import settings
@@ -29,8 +31,10 @@ from django.contrib.auth import login as auth_login
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts import activity, verification
-from accounts.factors import CODE, PASSKEY, PASSWORD, RECOVERY_CODE, SECURITY_KEY
+from accounts.email import verification
+from accounts.sessions import activity
+from accounts.settings_area import sudo
+from accounts.signin.factors import CODE, PASSKEY, PASSWORD, RECOVERY_CODE, SECURITY_KEY, Method
 from core.redirects import next_url, with_next
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
@@ -39,7 +43,7 @@ PENDING_USER = "_2fa_user"
 PENDING_FACTOR = "_2fa_first_factor"
 PENDING_REMEMBER = "_2fa_remember"
 PENDING_SINCE = "_2fa_since"
-PENDING_WRONG = "_2fa_wrong"  # wrong answers in this sign-in (accounts.two_factor_views)
+PENDING_WRONG = "_2fa_wrong"  # wrong answers in this sign-in (accounts.signin.second_step)
 _PENDING = (PENDING_USER, PENDING_FACTOR, PENDING_REMEMBER, PENDING_SINCE, PENDING_WRONG)
 
 # What may finish a sign-in, after each first factor that needs a second.
@@ -49,16 +53,16 @@ SECOND_FACTORS = {
 }
 # What a session that signed in with these factors, in this order, is recorded as.
 METHODS = {
-    (PASSWORD,): activity.PASSWORD,
-    (PASSWORD, CODE): activity.PASSWORD_AND_CODE,
-    (PASSWORD, RECOVERY_CODE): activity.PASSWORD_AND_RECOVERY_CODE,
-    (PASSWORD, PASSKEY): activity.PASSWORD_AND_PASSKEY,
-    (PASSWORD, SECURITY_KEY): activity.PASSWORD_AND_PASSKEY,
-    (PASSKEY,): activity.PASSKEY,
-    (SECURITY_KEY,): activity.SECURITY_KEY,
-    (SECURITY_KEY, CODE): activity.PASSKEY_AND_CODE,
-    (SECURITY_KEY, PASSWORD): activity.PASSKEY_AND_PASSWORD,
-    (SECURITY_KEY, PASSKEY): activity.PASSKEY,
+    (PASSWORD,): Method.PASSWORD,
+    (PASSWORD, CODE): Method.PASSWORD_AND_CODE,
+    (PASSWORD, RECOVERY_CODE): Method.PASSWORD_AND_RECOVERY_CODE,
+    (PASSWORD, PASSKEY): Method.PASSWORD_AND_PASSKEY,
+    (PASSWORD, SECURITY_KEY): Method.PASSWORD_AND_PASSKEY,
+    (PASSKEY,): Method.PASSKEY,
+    (SECURITY_KEY,): Method.SECURITY_KEY,
+    (SECURITY_KEY, CODE): Method.PASSKEY_AND_CODE,
+    (SECURITY_KEY, PASSWORD): Method.PASSKEY_AND_PASSWORD,
+    (SECURITY_KEY, PASSKEY): Method.PASSKEY,
 }
 
 
@@ -144,9 +148,9 @@ def _sign_in(request, user, factors, *, remember, welcome=None):
     auth_login(request, user, backend=BACKEND)
     request.session[activity.SIGN_IN_METHOD] = METHODS[factors]
     if PASSWORD in factors or PASSKEY in factors:
-        activity.reauthenticated(request)
+        sudo.reauthenticated(request)
     else:
-        activity.not_reauthenticated(request)
+        sudo.not_reauthenticated(request)
     if remember:
         activity.remember(request)
     messages.success(request, welcome or _("Welcome back, %(name)s.") % {"name": user})

@@ -1,7 +1,7 @@
 """Verified email addresses: an address is the member's once they used a link sent to it.
 
 Until then it neither logs in nor receives password reset links (accounts.backends.
-find_account, accounts.forms.PasswordResetForm).
+find_account, accounts.signin.password_reset.PasswordResetForm).
 
 - Signing up with an address sends it a link; the account holds it, unverified.
 - Only a confirmed address is unique (accounts.models.User): anyone can type anyone's
@@ -27,44 +27,32 @@ find_account, accounts.forms.PasswordResetForm).
 
 from datetime import timedelta
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import notifications
 from core import ratelimit
 from core.htmx import (
     redirect_to,
-    render_form_page,
-    render_out_of_band,
-    render_page,
-    wants_fragment,
 )
-from core.redirects import local_path
-from core.submissions import refuse, submitted
 
+# The signing salt of the links already sent: kept as it was named (accounts.verification).
 SALT = "accounts.verification"
 # Who signed up, or gave the right password, on this browser without a confirmed address
 # ("mandatory"): the check-your-inbox page can send their link again.
 WAITING_USER = "_verify_user"
 TOO_MANY = 429
 
-CHECK_INBOX = "accounts/verification/check_inbox.html"
-CONFIRM = "accounts/verification/confirm_email.html"
 
 SUBJECTS = {
     "new": gettext_lazy("Confirm your email address"),
@@ -105,7 +93,7 @@ def waiting_address(user):
     return user.email if user.has_unconfirmed_email else ""
 
 
-# Changing the address (accounts.forms.EmailForm)
+# Changing the address (accounts.email.forms.EmailForm)
 
 
 def planned_change(user, new):
@@ -341,132 +329,3 @@ def waiting_user(request):
 
 
 # Views
-
-
-class AddressForm(forms.Form):
-    """An address for an account that has none, asked on the check-your-inbox page."""
-
-    email = forms.EmailField(
-        label=gettext_lazy("Email address"),
-        max_length=get_user_model()._meta.get_field("email").max_length,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-
-
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def check_inbox(request):
-    """Where a sign-in held for its address waits. An account without any address (only
-    whoever gave its password and factors on this browser gets here) adds one."""
-    user = waiting_user(request)
-    context = inbox_context(user)
-    if user is None or context["address"] or request.user.is_authenticated:
-        if request.method == "POST":
-            return redirect_to(request, reverse("accounts:check_inbox"))
-        return render_page(request, CHECK_INBOX, context)
-    form = AddressForm(submitted(request))
-    if form.is_bound and form.is_valid():
-        if too_many_links(user):
-            refuse(form, TOO_MANY_LINKS)
-            context["form"] = form
-            return render_form_page(
-                request, CHECK_INBOX, context, form_partial="address-form", status=TOO_MANY
-            )
-        change_email(user, form.cleaned_data["email"])
-        send_link(request, user)
-        return redirect_to(request, reverse("accounts:check_inbox"))
-    context["form"] = form
-    return render_form_page(request, CHECK_INBOX, context, form_partial="address-form")
-
-
-def inbox_context(user, refused=None):
-    address = waiting_address(user) if user else ""
-    return {"address": address, "duration": link_lifetime(), "refused": refused}
-
-
-@login_not_required
-@require_POST
-def resend_verification(request):
-    """Send the link again (from the banner, the Email settings or the check-your-inbox
-    page), at most RATE_LIMITS["verify-email-user"] times."""
-    user = waiting_user(request)
-    if user is None:
-        messages.info(request, _("Log in again to have the link sent again."))
-        return redirect_to(request, reverse("accounts:login"))
-    address = waiting_address(user)
-    if address and too_many_links(user):
-        if wants_fragment(request):
-            messages.error(request, TOO_MANY_LINKS)
-            response = render_out_of_band(request)
-            response.status_code = TOO_MANY
-            return response
-        return render_page(
-            request, CHECK_INBOX, inbox_context(user, TOO_MANY_LINKS), status=TOO_MANY
-        )
-    if address:
-        send_link(request, user)
-        messages.success(request, _("We sent a new link to %(address)s.") % {"address": address})
-    else:
-        messages.info(request, _("Your email address is confirmed already."))
-    if wants_fragment(request):
-        return render_out_of_band(request)  # the message says it; the page stays
-    return redirect(back_to(request))
-
-
-def back_to(request):
-    """The page the form was on (its Referer, when on this site), else a default."""
-    came_from = local_path(request, request.headers.get("Referer"))
-    if came_from:
-        return came_from
-    return reverse("accounts:email" if request.user.is_authenticated else "accounts:check_inbox")
-
-
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def confirm_email(request, token):
-    """The link from the email: GET shows what it confirms, the button POSTs."""
-    try:
-        account, address = read_link(token)
-        if request.method == "GET":
-            return render_page(request, CONFIRM, {"account": account, "address": address})
-        account, address, replaced = confirm(account.pk, address)
-    except LinkRefused as refused:
-        status = 400 if request.method == "GET" else 422  # htmx swaps a refused POST
-        return render_page(request, CONFIRM, {"refused": refused.args[0]}, status=status)
-    if replaced and replaced.lower() != address.lower():
-        notifications.notify(request, account, "email_changed", to=replaced, new_address=address)
-    if request.session.get(WAITING_USER) == account.pk:
-        del request.session[WAITING_USER]
-    return confirmed(request, account, address)
-
-
-def confirmed(request, account, address):
-    """Say so, and go where the visitor can go on from."""
-    names = {"address": address, "name": account.get_username()}
-    if request.user.pk == account.pk:
-        messages.success(request, _("Your email address %(address)s is confirmed.") % names)
-        return redirect_to(request, reverse("accounts:email"))
-    if not request.user.is_authenticated:
-        message = _("Your email address %(address)s is confirmed. You can log in now.")
-        messages.success(request, message % names)
-        return redirect_to(request, reverse("accounts:login"))
-    message = _(
-        "The address %(address)s of the account %(name)s is confirmed. You are still "
-        "signed in as %(you)s."
-    )
-    messages.success(request, message % {**names, "you": request.user.get_username()})
-    return redirect_to(request, str(settings.LOGIN_REDIRECT_URL))
-
-
-@require_POST
-def cancel_email_change(request):
-    user = request.user
-    if user.pending_email:
-        names = {"address": user.pending_email, "current": user.email or _("(none)")}
-        user.pending_email = ""
-        user.save(update_fields=["pending_email"])
-        message = _("The change to %(address)s is cancelled. Your address stays %(current)s.")
-        messages.success(request, message % names)
-    return redirect_to(request, reverse("accounts:email"))

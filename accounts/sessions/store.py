@@ -27,7 +27,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.core.cache import cache
 
-from accounts import activity
+from accounts.sessions import activity
 from core.cache import UNAVAILABLE
 
 logger = logging.getLogger(__name__)

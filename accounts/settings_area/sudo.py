@@ -6,8 +6,10 @@ same URL with everything the user had submitted, so that once the password is ri
 action continues where it stopped. With htmx the prompt takes the place of the content.
 """
 
-from accounts import activity
-from accounts.forms import ConfirmPasswordForm
+from django.conf import settings
+
+from accounts.sessions import activity
+from accounts.settings_area.forms import ConfirmPasswordForm
 from core.htmx import render_form_page
 
 # The prompt's field, named apart from any field of the form it interrupts.
@@ -17,12 +19,12 @@ _NOT_PRESERVED = {"csrfmiddlewaretoken", FIELD}
 
 
 def require(request):
-    if activity.recently_reauthenticated(request):
+    if recently_reauthenticated(request):
         return None
     data = request.POST if FIELD in request.POST else None
     form = ConfirmPasswordForm(request, data, prefix=PREFIX)
     if form.is_bound and form.is_valid():
-        activity.reauthenticated(request)
+        reauthenticated(request)
         return None
     preserved = [
         (name, value)
@@ -35,4 +37,20 @@ def require(request):
     # the interrupted form targeted; a wrong password answers in the prompt itself.
     return render_form_page(
         request, "accounts/sudo.html", context, form_partial="password-confirmation-form"
+    )
+
+
+def reauthenticated(request):
+    request.session[activity.REAUTH_TIME] = activity.now()
+
+
+def not_reauthenticated(request):
+    """Out of sudo mode: the next sensitive action asks for the password."""
+    request.session.pop(activity.REAUTH_TIME, None)
+
+
+def recently_reauthenticated(request):
+    """Sudo mode: the password was entered in this session within SUDO_MODE_TIMEOUT."""
+    return (
+        activity.now() - request.session.get(activity.REAUTH_TIME, 0) <= settings.SUDO_MODE_TIMEOUT
     )

@@ -1,9 +1,13 @@
+"""Keeping sessions honest on every request: their clocks (idle and absolute timeouts)
+and the end of a session that guessed too many passwords."""
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils.translation import gettext as _
 
-from accounts import activity, guesses
-from accounts.forms import LoginForm
+from accounts import guesses
+from accounts.sessions import activity
+from accounts.signin.forms import LoginForm
 from core.htmx import render_page
 from core.submissions import refuse
 
