@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -13,15 +15,17 @@ from articles.models import Article
 from core import drafts, pagecache
 from core.decorators import login_next
 from core.htmx import (
-    MAIN,
+    Question,
+    ask_first,
+    current_page,
+    focus_on,
     redirect_to,
-    render_form_page,
     render_out_of_band,
     render_page,
     wants_fragment,
 )
 from core.pagecache import cached_page
-from core.redirects import local_path, same_site_path
+from core.redirects import same_site_path
 from core.submissions import submitted
 
 
@@ -75,19 +79,41 @@ def confirm_delete(request, article):
     """Ask before deleting: a page of its own without JavaScript; with htmx, in place of
     the list row or of the article's buttons that asked, so the reader stays where they
     were. Cancel goes back to where they came from (a same-site `next`, or for htmx the
-    page they are on), else to the article."""
+    page they are on), else to the article; with htmx it puts back what asked."""
     back_url = (
         same_site_path(request.GET.get("next"))
-        or (wants_fragment(request) and local_path(request, request.htmx.current_url))
+        or current_page(request)
         or article.get_absolute_url()
     )
-    fragment = MAIN
-    if wants_fragment(request, target=f"article-{article.pk}"):
-        fragment = "row-confirmation"
-    elif wants_fragment(request, target="article-actions"):
-        fragment = "actions-confirmation"
-    context = {"article": article, "back_url": back_url}
-    return render_page(request, "articles/delete.html", context, fragment=fragment)
+    question = Question(
+        element_id="article-actions",
+        text=_("Delete “%(title)s”? This cannot be undone.") % {"title": article.title},
+        action=reverse("articles:delete", args=[article.pk]),
+        button=_("Delete"),
+        button_detail=article.title,
+        back_url=back_url,
+        restore_url=focus_on(article.get_absolute_url(), "delete"),
+        css="mt-4",
+    )
+    # Asked from a row of the list, the same question takes the row's place and looks like it.
+    row_question = replace(
+        question,
+        element_id=f"article-{article.pk}",
+        post_target="closest li",
+        tag="li",
+        css=ARTICLE_ROW_CSS,
+        text_css="mb-0 fw-semibold text-break",
+        small=True,
+    )
+    context = {"article": article, "row_question": row_question}
+    fragments = {"article-actions": "confirmation", row_question.element_id: "row-confirmation"}
+    return ask_first(request, "articles/delete.html", context, question, fragments=fragments)
+
+
+# A list row's classes: the row and its confirmation look alike.
+ARTICLE_ROW_CSS = (
+    "list-group-item d-flex flex-wrap justify-content-between align-items-center gap-2"
+)
 
 
 @login_not_required
@@ -96,16 +122,18 @@ def confirm_delete(request, article):
 def detail(request, pk):
     article = get_object_or_404(Article.objects.select_related("author"), pk=pk)
     pagecache.for_members(request, {article.author_id})  # their edit and delete buttons
-    if wants_fragment(request, target=f"article-{pk}"):
-        # Cancel in the list row's confirmation (confirm_delete) puts the row back.
-        list_url = local_path(request, request.htmx.current_url)
-        context = {"article": article, "list_url": list_url, "cancelled": True}
-        return render_page(request, "articles/index.html", context, fragment="article-row")
-    if wants_fragment(request, target="article-actions"):
-        # Cancel in the article page's confirmation puts its buttons back.
-        context = {"article": article, "cancelled": True}
-        return render_page(request, "articles/detail.html", context, fragment="article-actions")
-    return render_page(request, "articles/detail.html", {"article": article})
+    # Cancel in a confirmation (confirm_delete) asks for what it replaced: the list row,
+    # or the article's buttons, with the focus back on Delete.
+    context = {
+        "article": article,
+        "focus": request.GET.get("focus"),
+        "list_url": current_page(request),
+    }
+    fragments = {
+        f"article-{pk}": "articles/index.html#article-row",
+        "article-actions": "article-actions",
+    }
+    return render_page(request, "articles/detail.html", context, fragments=fragments)
 
 
 @drafts.keeps_draft("title", "content")
@@ -118,9 +146,7 @@ def create(request):
         drafts.drop(request)
         messages.success(request, _("Your article has been published."))
         return redirect_to(request, article.get_absolute_url())
-    return render_form_page(
-        request, "articles/form.html", {"form": form}, form_partial="article-form"
-    )
+    return render_page(request, "articles/form.html", {"form": form}, form="article-form")
 
 
 @drafts.keeps_draft("title", "content")
@@ -135,7 +161,7 @@ def update(request, pk):
         messages.success(request, _("Your changes have been saved."))
         return redirect_to(request, article.get_absolute_url())
     context = {"form": form, "article": article}
-    return render_form_page(request, "articles/form.html", context, form_partial="article-form")
+    return render_page(request, "articles/form.html", context, form="article-form")
 
 
 @login_next("articles:detail")

@@ -7,6 +7,9 @@ out of band, the navbar and the messages. Every response varies on HX-Request
 (VaryOnHtmxMiddleware), so no cache hands a fragment to a browser or the other way round.
 """
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -15,6 +18,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation, reswap, retarget
+
+from core.redirects import local_path
 
 MAIN = "main"
 
@@ -31,9 +36,25 @@ def wants_fragment(request, target=None):
     return swaps_part and (target is None or htmx.target == target)
 
 
+def target_number(request, prefix):
+    """For an htmx swap of the element "<prefix><n>" (a line of a list: "passkey-3"), n;
+    else None."""
+    target = request.htmx.target if wants_fragment(request) else None
+    number = (target or "").removeprefix(prefix)
+    plain = number.isascii() and number.isdecimal() and len(number) <= 18  # fits a bigint
+    return int(number) if target and target.startswith(prefix) and plain else None
+
+
 def triggered_by(request):
     """The name of the field whose event sent this htmx request (HX-Trigger-Name)."""
     return request.htmx.trigger_name if wants_fragment(request) else None
+
+
+# Partials that stand for a page's content: an answer with one of them carries the page's
+# title too (the settings panel is the page, less the navigation beside it).
+PAGE_PARTS = {MAIN, "panel"}
+# In `fragments`, the partial for any element that asks (e.g. an error message).
+ANY_TARGET = "*"
 
 
 def render_page(
@@ -41,16 +62,24 @@ def render_page(
     template_name,
     context=None,
     *,
-    fragment=MAIN,
+    fragments=None,
+    form=None,
     status=None,
     out_of_band=True,
     whole_request=True,
-    titled=False,
 ):
-    """Render `template_name`, or for an htmx swap only its `fragment` partial.
+    """The one renderer: `template_name` whole for a browser; for an htmx swap, the partial
+    that answers the element that asked.
 
-    The page's main content goes into #main whatever element sent the request, with the
-    page's title (other fragments get the title too when `titled`). Fragments are
+    Which partial answers is declared, not decided by the view:
+    - `form`: the partial that holds context["form"]. When that form was sent and refused,
+      the answer has status 422 and, for htmx, is this partial (with its errors).
+    - `fragments`: {element id: partial} for the elements the page lets htmx swap on
+      their own (a list row, a confirmation in place of a button); "other.html#name"
+      names another template's partial, ANY_TARGET every element.
+    - Anything else gets the page's main content, put into #main whatever element asked.
+
+    The main content and the other PAGE_PARTS come with the page's title. Fragments are
     followed by the navbar and the messages, swapped out of band so that they always
     show the current state (unless `out_of_band` is False: an error message that goes
     into the messages area itself).
@@ -58,46 +87,78 @@ def render_page(
     With whole_request=False the template sees only `context`: no user, no session, no
     messages (for the error page of a request whose database is unreachable).
     """
+    bound = (context or {}).get("form") if form else None
+    refused = bound is not None and bound.is_bound and not bound.is_valid()
+    if refused:
+        status = status or 422  # htmx is configured to swap it (see base.html)
     request_for_templates = request if whole_request else None
     if not wants_fragment(request):
         content = render_to_string(template_name, context, request_for_templates)
         return HttpResponse(content, status=status)
+    fragments = fragments or {}
+    target = request.htmx.target
+    fragment = form if refused else fragments.get(target, fragments.get(ANY_TARGET, MAIN))
+    template, _hash, fragment = fragment.rpartition("#")
+    template = template or template_name
     parts = []
-    if fragment == MAIN or titled:
-        title = render_to_string(f"{template_name}#title", context, request_for_templates)
+    if fragment in PAGE_PARTS:
+        title = render_to_string(f"{template}#title", context, request_for_templates)
         # The partial's output is already escaped; strip() would lose that mark.
         title = mark_safe(title.strip())  # noqa: S308
         parts.append(format_html("<title>{} · {}</title>", title, _("Board")))
-    parts.append(render_to_string(f"{template_name}#{fragment}", context, request_for_templates))
+    parts.append(render_to_string(f"{template}#{fragment}", context, request_for_templates))
     if out_of_band and whole_request:
         parts.append(render_to_string("partials/oob.html", context, request))
     response = HttpResponse("".join(parts), status=status)
-    if fragment == MAIN and request.htmx.target != "main":
+    if fragment == MAIN and target != MAIN:
         response = reswap(retarget(response, "#main"), "innerHTML")
     return response
 
 
-def render_form_page(request, template_name, context, *, form_partial, status=None):
-    """A form page: the whole page for a GET, only the form (`form_partial`, status 422)
-    when it has errors.
-
-    Plain browsers get the whole page either way; 422 tells htmx and tests that the
-    submission was refused, and htmx is configured to swap it (see base.html).
-    """
-    form = context["form"]
-    invalid = form.is_bound and not form.is_valid()
-    return render_page(
-        request,
-        template_name,
-        context,
-        fragment=form_partial if invalid else MAIN,
-        status=status or (422 if invalid else None),
-    )
+def render_out_of_band(request, status=None):
+    """Only the navbar and the messages, out of band: the element that asked is emptied
+    (a deleted row), or stays as it is when htmx does not swap the answer (204)."""
+    return HttpResponse(render_to_string("partials/oob.html", request=request), status=status)
 
 
-def render_out_of_band(request):
-    """Only the navbar and the messages, out of band: the element that asked is emptied."""
-    return HttpResponse(render_to_string("partials/oob.html", request=request))
+@dataclass(frozen=True)
+class Question:
+    """An "ask first" confirmation, rendered by partials/ask_first.html."""
+
+    element_id: str  # with htmx, the element it takes the place of (and gives back)
+    text: str  # "Delete “…”? This cannot be undone."
+    action: str  # where the confirming POST goes
+    button: str  # what the button does: "Delete"
+    back_url: str  # Cancel without JavaScript
+    restore_url: str = ""  # Cancel with htmx: a GET answering element_id; else back_url
+    button_detail: str = ""  # said after the button's label to screen readers only
+    post_target: str = ""  # the element the POST's answer replaces (default: the page)
+    tag: str = "div"
+    css: str = ""  # the element's classes
+    text_css: str = "fw-semibold mb-2"
+    small: bool = False  # small buttons, as in a list
+
+
+def ask_first(request, template_name, context, question, *, fragments=None, render=None):
+    """Ask `question` before doing it: the page `template_name` (its content shows the
+    question: {% include "partials/ask_first.html" %}) for a browser; with htmx, the
+    partial `fragments` names for the element that asked (by default "confirmation" for
+    question.element_id), in its place. `render` renders the page (default render_page;
+    a settings page passes the settings' own)."""
+    fragments = fragments or {question.element_id: "confirmation"}
+    context = {**context, "question": question}
+    return (render or render_page)(request, template_name, context, fragments=fragments)
+
+
+def focus_on(url, button):
+    """`url` asking for the element it answers with the focus on `button` (Cancel puts
+    back the element that asked, and the focus where it was)."""
+    return f"{url}?{urlencode({'focus': button})}"
+
+
+def current_page(request):
+    """The page an htmx request was sent from, when it is on this site (else None)."""
+    return local_path(request, request.htmx.current_url) if wants_fragment(request) else None
 
 
 def redirect_to(request, url, *, reload=False):
@@ -135,15 +196,9 @@ class HtmxFormViewMixin:
 
     def render_to_response(self, context, **response_kwargs):
         status = response_kwargs.get("status")
-        if context.get("form") is not None:
-            return render_form_page(
-                self.request,
-                self.template_name,
-                context,
-                form_partial=self.form_partial,
-                status=status,
-            )
-        return render_page(self.request, self.template_name, context)
+        return render_page(
+            self.request, self.template_name, context, form=self.form_partial, status=status
+        )
 
     def form_valid(self, form):
         response = super().form_valid(form)

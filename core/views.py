@@ -7,7 +7,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from core.htmx import render_page
+from core.htmx import ANY_TARGET, render_page
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +18,12 @@ RETRY_AFTER_SECONDS = 30
 def _error(request, status, title, explanation):
     context = {"status": status, "title": title, "explanation": explanation}
     return render_page(
-        request, "error.html", context, fragment="message", status=status, out_of_band=False
+        request,
+        "error.html",
+        context,
+        fragments={ANY_TARGET: "message"},
+        status=status,
+        out_of_band=False,
     )
 
 
@@ -61,7 +66,12 @@ def server_error(request):
     context = {"status": status, "title": title, "explanation": explanation}
     try:
         response = render_page(
-            request, "500.html", context, fragment="message", status=status, whole_request=False
+            request,
+            "500.html",
+            context,
+            fragments={ANY_TARGET: "message"},
+            status=status,
+            whole_request=False,
         )
     except Exception:  # the apology itself must not fail
         logger.exception("The %s page could not be rendered", status)

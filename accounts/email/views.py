@@ -18,7 +18,6 @@ from accounts.settings_area import sudo
 from accounts.settings_area.sections import render_settings
 from core.htmx import (
     redirect_to,
-    render_form_page,
     render_out_of_band,
     render_page,
     wants_fragment,
@@ -49,18 +48,18 @@ def check_inbox(request):
         if verification.too_many_links(user):
             refuse(form, verification.TOO_MANY_LINKS)
             context["form"] = form
-            return render_form_page(
+            return render_page(
                 request,
                 CHECK_INBOX,
                 context,
-                form_partial="address-form",
+                form="address-form",
                 status=verification.TOO_MANY,
             )
         verification.change_email(user, form.cleaned_data["email"])
         verification.send_link(request, user)
         return redirect_to(request, reverse("accounts:check_inbox"))
     context["form"] = form
-    return render_form_page(request, CHECK_INBOX, context, form_partial="address-form")
+    return render_page(request, CHECK_INBOX, context, form="address-form")
 
 
 def inbox_context(user, refused=None):
@@ -180,5 +179,5 @@ def email(request):
             )
             return redirect_to(request, request.path)
     return render_settings(
-        request, "accounts/email.html", {"form": form}, form_partial="email-form", status=status
+        request, "accounts/email.html", {"form": form}, form="email-form", status=status
     )

@@ -3,7 +3,6 @@ app on and off, recovery codes) and Passkeys (list, add, rename, remove). The pa
 pages and forms are ordinary HTML views that work without JavaScript; adding a passkey
 needs the browser's WebAuthn API (accounts.mfa.ceremonies)."""
 
-import re
 import secrets
 
 import webauthn
@@ -33,17 +32,8 @@ from accounts.models import Passkey, TOTPDevice
 from accounts.settings_area import sudo
 from accounts.settings_area.sections import render_settings
 from accounts.signin import flow
-from core.htmx import redirect_to, render_page, wants_fragment
+from core.htmx import Question, ask_first, focus_on, redirect_to, target_number
 from core.submissions import submitted
-
-TWO_FACTOR = "two_factor"  # the settings sections these views belong to
-PASSKEYS = "passkeys"
-
-
-def render_section(request, template_name, context, *, form_partial=None):
-    return render_settings(
-        request, template_name, context, form_partial=form_partial, section=TWO_FACTOR
-    )
 
 
 @require_GET
@@ -54,7 +44,7 @@ def two_factor(request):
         "recovery_left": recovery.recovery_codes_left(request.user) if device else 0,
         "recovery_total": recovery.RECOVERY_CODE_COUNT,
     }
-    return render_section(request, "accounts/two_factor.html", context)
+    return render_settings(request, "accounts/two_factor.html", context)
 
 
 @sensitive_post_parameters("code")
@@ -89,14 +79,14 @@ def two_factor_setup(request):
         "qr_code": totp.qr_code_svg(uri),
         "secret": totp.grouped(secret),
     }
-    return render_section(
-        request, "accounts/two_factor_setup.html", context, form_partial="two-factor-setup-form"
+    return render_settings(
+        request, "accounts/two_factor_setup.html", context, form="two-factor-setup-form"
     )
 
 
 def render_recovery_codes(request, codes):
     context = {"codes": codes}
-    return render_section(request, "accounts/recovery_codes.html", context)
+    return render_settings(request, "accounts/recovery_codes.html", context)
 
 
 @require_POST
@@ -140,7 +130,18 @@ def two_factor_disable(request):
     if not flow.has_second_factor(request.user):
         return redirect_to(request, reverse("accounts:two_factor"))
     if request.method == "GET":
-        return render_section(request, "accounts/two_factor_disable.html", {})
+        question = Question(
+            element_id="two-factor-off",
+            text=_(
+                "Turn off two-factor sign-in? Your password alone will sign in to your account, "
+                "and your recovery codes will stop working."
+            ),
+            action=reverse("accounts:two_factor_disable"),
+            button=_("Turn off"),
+            back_url=reverse("accounts:two_factor"),
+        )
+        template = "accounts/two_factor_disable.html"
+        return ask_first(request, template, {}, question, render=render_settings)
     if prompt := sudo.require(request):
         return prompt
     totp.turn_off(request.user)
@@ -149,36 +150,34 @@ def two_factor_disable(request):
     return redirect_to(request, reverse("accounts:two_factor"))
 
 
-# The second step of a login
-
-
 def own_passkey(request, pk):
     """The member's own passkey `pk`; anyone else's is not found."""
     return get_object_or_404(Passkey, pk=pk, user=request.user)
 
 
-def render_passkeys(request, form):
-    context = {"passkeys": request.user.passkeys.all(), "form": form}
+def render_passkeys(request, form, *, line=None):
+    """The passkeys section: with htmx, its add form alone (#passkey-add), or one
+    passkey's line (#passkey-<pk>: Cancel in its rename or remove puts it back)."""
+    context = {
+        "passkeys": request.user.passkeys.all(),
+        "form": form,
+        "passkey": line,
+        "focus": request.GET.get("focus"),
+    }
     if form.is_bound and form.is_valid():
         context["ready"] = form.cleaned_data["name"]
-    if wants_fragment(request, target="passkey-add"):
-        status = 422 if form.is_bound and not form.is_valid() else None
-        return render_page(
-            request, "accounts/passkeys.html", context, fragment="add", status=status
-        )
-    return render_settings(
-        request, "accounts/passkeys.html", context, form_partial="add", section=PASSKEYS
-    )
+    fragments = {"passkey-add": "add"}
+    if line is not None:
+        fragments[f"passkey-{line.pk}"] = "item"
+    template = "accounts/passkeys.html"
+    return render_settings(request, template, context, form="add", fragments=fragments)
 
 
 @require_GET
 def passkeys(request):
-    # Cancel (rename or remove, in place with htmx) puts the passkey's line back.
-    target = request.htmx.target if wants_fragment(request) else None
-    if match := re.fullmatch(r"passkey-(\d+)", target or ""):
-        context = {"passkey": own_passkey(request, match[1]), "focus": request.GET.get("focus")}
-        return render_page(request, "accounts/passkeys.html", context, fragment="item")
-    return render_passkeys(request, PasskeyNameForm())
+    line = target_number(request, "passkey-")
+    line = own_passkey(request, line) if line is not None else None
+    return render_passkeys(request, PasskeyNameForm(), line=line)
 
 
 @require_POST
@@ -202,14 +201,9 @@ def passkey_rename(request, pk):
         messages.success(request, _("The passkey has been renamed."))
         return redirect_to(request, reverse("accounts:passkeys"))
     context = {"passkey": passkey, "form": form}
-    if wants_fragment(request, target=f"passkey-{passkey.pk}"):
-        status = 422 if form.is_bound else None
-        return render_page(
-            request, "accounts/passkey_rename.html", context, fragment="rename", status=status
-        )
-    return render_settings(
-        request, "accounts/passkey_rename.html", context, form_partial="rename", section=PASSKEYS
-    )
+    fragments = {f"passkey-{passkey.pk}": "rename"}
+    template = "accounts/passkey_rename.html"
+    return render_settings(request, template, context, form="rename", fragments=fragments)
 
 
 @require_http_methods(["GET", "POST"])
@@ -218,14 +212,19 @@ def passkey_remove(request, pk):
     removes the passkey (POST, in sudo mode)."""
     passkey = own_passkey(request, pk)
     if request.method == "GET":
-        context = {"passkey": passkey}
-        if wants_fragment(request, target=f"passkey-{passkey.pk}"):
-            return render_page(
-                request, "accounts/passkey_remove.html", context, fragment="confirmation"
-            )
-        return render_settings(
-            request, "accounts/passkey_remove.html", context, form_partial=None, section=PASSKEYS
+        passkeys_url = reverse("accounts:passkeys")
+        question = Question(
+            element_id=f"passkey-{passkey.pk}",
+            text=_("Remove the passkey “%(name)s”? You will no longer be able to sign in with it.")
+            % {"name": passkey.name},
+            action=reverse("accounts:passkey_remove", args=[passkey.pk]),
+            button=_("Remove"),
+            back_url=passkeys_url,
+            restore_url=focus_on(passkeys_url, "remove"),
+            small=True,
         )
+        template = "accounts/passkey_remove.html"
+        return ask_first(request, template, {"passkey": passkey}, question, render=render_settings)
     if prompt := sudo.require(request):
         return prompt
     passkey.delete()

@@ -13,11 +13,7 @@ from accounts.sessions import devices
 from accounts.settings_area import sudo
 from accounts.settings_area.sections import render_settings
 from accounts.signin.factors import SIGN_IN_METHODS
-from core.htmx import (
-    redirect_to,
-    render_page,
-    wants_fragment,
-)
+from core.htmx import Question, ask_first, focus_on, redirect_to
 
 
 def live_sessions(user):
@@ -43,13 +39,11 @@ def current_sessions(request):
 
 @require_GET
 def sessions(request):
-    context = {"sessions": current_sessions(request)}
-    if wants_fragment(request, target="sign-out-others"):
-        # Cancel in the confirmation (sign_out_other_sessions) puts the button back,
-        # with the focus on it.
-        context["cancelled"] = True
-        return render_page(request, "accounts/sessions.html", context, fragment="sign-out-others")
-    return render_settings(request, "accounts/sessions.html", context, form_partial=None)
+    # Cancel in the confirmation (sign_out_other_sessions) puts the button back, with the
+    # focus on it.
+    context = {"sessions": current_sessions(request), "focus": request.GET.get("focus")}
+    fragments = {"sign-out-others": "sign-out-others"}
+    return render_settings(request, "accounts/sessions.html", context, fragments=fragments)
 
 
 @require_POST
@@ -71,14 +65,24 @@ def sign_out_other_sessions(request):
     if request.method == "GET":
         current = request.session.session_key
         others = live_sessions(request.user).exclude(session_key=current).count()
-        context = {"others": others}
-        if wants_fragment(request, target="sign-out-others"):
-            return render_page(
-                request, "accounts/sign_out_others.html", context, fragment="confirmation"
+        sessions_url = reverse("accounts:sessions")
+        question = Question(
+            element_id="sign-out-others",
+            text=ngettext(
+                "Sign out of %(counter)s other session? It will need to log in again.",
+                "Sign out of %(counter)s other sessions? They will need to log in again.",
+                others,
             )
-        return render_settings(
-            request, "accounts/sign_out_others.html", context, form_partial=None, section="sessions"
+            % {"counter": others},
+            action=reverse("accounts:sign_out_other_sessions"),
+            button=_("Sign out"),
+            back_url=sessions_url,
+            restore_url=focus_on(sessions_url, "sign-out-others"),
+            css="card card-body",
         )
+        template = "accounts/sign_out_others.html"
+        context = {"others": others}
+        return ask_first(request, template, context, question, render=render_settings)
     if prompt := sudo.require(request):
         return prompt
     count = UserSession.end_all_for(request.user, except_key=request.session.session_key)

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from accounts.sessions import activity
 from accounts.settings_area.forms import ConfirmPasswordForm
-from core.htmx import render_form_page
+from core.htmx import render_page
 
 # The prompt's field, named apart from any field of the form it interrupts.
 PREFIX = "sudo"
@@ -35,9 +35,7 @@ def require(request):
     context = {"form": form, "action": request.path, "preserved": preserved}
     # The first prompt takes the place of the page's main content (core.htmx), whatever
     # the interrupted form targeted; a wrong password answers in the prompt itself.
-    return render_form_page(
-        request, "accounts/sudo.html", context, form_partial="password-confirmation-form"
-    )
+    return render_page(request, "accounts/sudo.html", context, form="password-confirmation-form")
 
 
 def reauthenticated(request):

@@ -34,9 +34,7 @@ def profile(request):
     if form.is_bound and form.is_valid() and save_or_report_conflict(form):
         messages.success(request, _("Your profile has been saved."))
         return redirect_to(request, request.path)
-    return render_settings(
-        request, "accounts/update.html", {"form": form}, form_partial="profile-form"
-    )
+    return render_settings(request, "accounts/update.html", {"form": form}, form="profile-form")
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
@@ -60,7 +58,7 @@ def change_password(request):
         request,
         "accounts/change_password.html",
         {"form": form},
-        form_partial="password-change-form",
+        form="password-change-form",
     )
 
 
@@ -76,9 +74,7 @@ def danger_zone(request):
         messages.info(request, _("Your account and all your articles have been deleted."))
         return redirect_to(request, next_url(request))
     context = {"form": form, "article_count": request.user.articles.count()}
-    return render_settings(
-        request, "accounts/delete.html", context, form_partial="account-deletion-form"
-    )
+    return render_settings(request, "accounts/delete.html", context, form="account-deletion-form")
 
 
 # Active sessions

@@ -23,7 +23,7 @@ from accounts.signin.factors import PASSWORD, RECOVERY_CODE
 from accounts.signin.forms import PasswordStepForm, TwoFactorCodeForm
 from accounts.signin.views import TOO_MANY, TOO_MANY_LOGINS, locked_out
 from core import ratelimit
-from core.htmx import redirect_to, render_form_page
+from core.htmx import redirect_to, render_page
 from core.redirects import with_next
 from core.submissions import refuse, submitted
 
@@ -85,7 +85,7 @@ def login_two_factor(request):
         if too_many_wrong_answers(request):
             return start_again(request)
     context = second_step_context(user, allowed, code_form, password_form)
-    return render_form_page(request, SECOND_STEP, context, form_partial=form_partial(form))
+    return render_page(request, SECOND_STEP, context, form=form_partial(form))
 
 
 def form_partial(form):
@@ -144,9 +144,7 @@ def refuse_second_step(request, user, form, message):
     if isinstance(form, PasswordStepForm):
         code_form, password_form = TwoFactorCodeForm(request, user), form
     context = second_step_context(user, allowed, code_form, password_form)
-    return render_form_page(
-        request, SECOND_STEP, context, form_partial=form_partial(form), status=TOO_MANY
-    )
+    return render_page(request, SECOND_STEP, context, form=form_partial(form), status=TOO_MANY)
 
 
 def recovery_warning(left):

@@ -26,7 +26,7 @@ from accounts.signin.forms import LoginForm, SignupForm
 from core import ratelimit
 from core.htmx import (
     redirect_to,
-    render_form_page,
+    render_page,
     triggered_by,
 )
 from core.pagecache import cached_page
@@ -38,9 +38,7 @@ TOO_MANY = 429
 
 def refuse_too_many(request, template_name, form_partial, form, message):
     refuse(form, message)
-    return render_form_page(
-        request, template_name, {"form": form}, form_partial=form_partial, status=TOO_MANY
-    )
+    return render_page(request, template_name, {"form": form}, form=form_partial, status=TOO_MANY)
 
 
 def render_field_feedback(form, name, refused=None):
@@ -76,9 +74,7 @@ def signup(request):
             return waiting  # "mandatory": not signed in before the address is confirmed
         welcome = _("Welcome, %(name)s! Your account is ready.") % {"name": user}
         return redirect_to(request, flow.begin(request, user, PASSWORD, welcome=welcome))
-    return render_form_page(
-        request, "accounts/signup.html", {"form": form}, form_partial="signup-form"
-    )
+    return render_page(request, "accounts/signup.html", {"form": form}, form="signup-form")
 
 
 @login_not_required
@@ -104,9 +100,7 @@ def login(request):
     if form.is_bound:
         ratelimit.hit("login-ip", ip)  # count the failure
         warn_before_lockout(request, form)
-    return render_form_page(
-        request, "accounts/login.html", {"form": form}, form_partial="login-form"
-    )
+    return render_page(request, "accounts/login.html", {"form": form}, form="login-form")
 
 
 # Failed logins of one account from every address (RATE_LIMITS["login-account"]).

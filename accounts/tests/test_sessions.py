@@ -251,7 +251,9 @@ def test_with_htmx_the_question_takes_the_place_of_the_button_and_cancel_puts_it
     question = here.get("/accounts/sessions/sign-out-others/", headers=headers).text
     assert question.lstrip().startswith('<div id="sign-out-others"')
     assert "Sign out of 1 other session? It will need to log in again." in question
-    button = here.get("/accounts/sessions/", headers=headers).text
+    cancel = 'hx-get="/accounts/sessions/?focus=sign-out-others" hx-target="#sign-out-others"'
+    assert cancel in question
+    button = here.get("/accounts/sessions/?focus=sign-out-others", headers=headers).text
     assert button.lstrip().startswith('<div id="sign-out-others"><a class="btn btn-danger"')
     assert re.search(r"<a [^>]*autofocus>Sign out all other sessions</a>", button)  # focus back
     assert "autofocus" not in here.get("/accounts/sessions/").text  # not on the page itself

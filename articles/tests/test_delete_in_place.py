@@ -59,11 +59,11 @@ def test_the_list_row_turns_into_its_confirmation_and_cancel_puts_it_back():
     client = Client()
     client.force_login(article.author)
     row = asked_in_place(client, article, f"article-{article.pk}")
-    assert row.lstrip().startswith('<li class="list-group-item')
-    assert f'id="article-{article.pk}"' in row
+    assert row.lstrip().startswith(f'<li id="article-{article.pk}" class="list-group-item')
     assert "Delete “Maybe”? This cannot be undone." in row
     assert f'hx-post="/articles/{article.pk}/delete/" hx-target="closest li"' in row
-    assert f'hx-get="/articles/{article.pk}/" hx-target="closest li"' in row  # Cancel
+    cancel = f'hx-get="/articles/{article.pk}/?focus=delete" hx-target="#article-{article.pk}"'
+    assert cancel in row
     assert "autofocus>Cancel" in row
     assert Article.objects.filter(pk=article.pk).exists()
 
@@ -72,7 +72,8 @@ def test_the_list_row_turns_into_its_confirmation_and_cancel_puts_it_back():
         "HX-Target": f"article-{article.pk}",
         "HX-Current-URL": "http://testserver/articles/?page=1",
     }
-    back = client.get(f"/articles/{article.pk}/", headers=headers).content.decode()
+    back = client.get(f"/articles/{article.pk}/?focus=delete", headers=headers)
+    back = back.content.decode()
     assert back.lstrip().startswith('<li class="list-group-item')
     assert f'href="/articles/{article.pk}/delete/?next=/articles/%3Fpage%3D1"' in back
     assert "This cannot be undone" not in back
@@ -84,12 +85,14 @@ def test_the_article_buttons_turn_into_the_confirmation_and_cancel_puts_them_bac
     client = Client()
     client.force_login(article.author)
     buttons = asked_in_place(client, article, "article-actions")
-    assert buttons.lstrip().startswith('<div class="mt-4" id="article-actions">')
+    assert buttons.lstrip().startswith('<div id="article-actions" class="mt-4">')
     assert "Delete “Maybe”? This cannot be undone." in buttons
-    assert f'hx-get="/articles/{article.pk}/" hx-target="#article-actions"' in buttons
+    cancel = f'hx-get="/articles/{article.pk}/?focus=delete" hx-target="#article-actions"'
+    assert cancel in buttons
 
     headers = {**HX, "HX-Target": "article-actions"}
-    back = client.get(f"/articles/{article.pk}/", headers=headers).content.decode()
+    back = client.get(f"/articles/{article.pk}/?focus=delete", headers=headers)
+    back = back.content.decode()
     assert back.lstrip().startswith(
         '<div class="d-flex flex-wrap gap-2 mt-4" id="article-actions">'
     )
