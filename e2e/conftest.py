@@ -215,12 +215,20 @@ def delete_account(context, account):
 
 
 @pytest.fixture
-def make_user(new_context, new_username, accounts_to_delete):
-    """Sign up a new account through the UI, in a browser context of its own."""
+def make_user(request, new_context, new_username, accounts_to_delete):
+    """A new account. Against a deployment it signs up through the UI, in a browser
+    context of its own; against the live server it is made in the test database at
+    once (signing up is a journey of its own: e2e/test_accounts.py, test_keyboard.py),
+    which saves each test two page loads."""
 
     def make(prefix="e2e"):
         account = pages.Account(new_username(prefix), pages.PASSWORD)
         accounts_to_delete.append(account)
+        if not deployment_url(request.config):
+            from django.contrib.auth import get_user_model
+
+            get_user_model().objects.create_user(account.username, password=account.password)
+            return account
         context = new_context()
         page = context.new_page()
         page.goto("/accounts/signup/")
@@ -238,15 +246,42 @@ def user(make_user):
     return make_user()
 
 
+@pytest.fixture(scope="session")
+def browser_user_agent(browser):
+    """The User-Agent the browser sends (the sessions page and new-device notices read it)."""
+    page = browser.new_page()
+    try:
+        return page.evaluate("navigator.userAgent")
+    finally:
+        page.close()
+
+
 @pytest.fixture
-def log_in_as(new_context):
+def log_in_as(request, new_context, app_url):
     """Open a page in a new browser context that starts logged in as an account.
 
-    The login goes through the UI once, in a setup context whose storage state (the
-    session cookie) the new context starts with.
+    Against a deployment the login goes through the UI once, in a setup context whose
+    storage state (the session cookie) the new context starts with. Against the live
+    server the same login form is posted by Django's test client, as the browser would
+    (its User-Agent, from 127.0.0.1), and the session cookie given to the context: it
+    saves two page loads, and logging in through the page is a journey of its own
+    (e2e/test_accounts.py).
     """
 
     def log_in(account):
+        if not deployment_url(request.config):
+            from django.conf import settings
+            from django.test import Client
+
+            user_agent = request.getfixturevalue("browser_user_agent")
+            client = Client(HTTP_USER_AGENT=user_agent)
+            credentials = {"username": account.username, "password": account.password}
+            response = client.post("/accounts/login/", credentials)
+            assert response.status_code == 302, f"the login was refused: {response.status_code}"
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            context = new_context()
+            context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": app_url}])
+            return context.new_page()
         setup = new_context()
         page = setup.new_page()
         page.goto("/accounts/login/")

@@ -17,7 +17,7 @@
 # `scripts/test.sh unit` runs pass 1's unit tests only: the quick loop while working.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pytest=(.venv/bin/pytest -n "${TEST_WORKERS:-auto}")
+pytest=(.venv/bin/pytest -n "${TEST_WORKERS:-auto}" --dist worksteal)
 postgres=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
 redis=${TEST_REDIS_URL:-redis://127.0.0.1:6379}
 unit=(accounts articles core)
