@@ -118,3 +118,41 @@ def mail_sent_at_once(monkeypatch):
         mail.send_mail(subject, body, None, [address])
 
     monkeypatch.setattr(notifications, "send_later", send_now)
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server on 127.0.0.1 that the app sends its mail to (settings.MAILERS),
+    here and in pytest-django's live server (it runs in this process): its Inbox."""
+    from support.smtp import Inbox, smtp_mailers, start_server
+
+    inbox = Inbox()
+    controller = start_server(inbox)
+    settings.MAILERS = smtp_mailers(controller.port)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def unreachable_redis_settings():
+    """Settings for a Redis cache at an address where nothing listens, for
+    `override_settings(**unreachable_redis_settings)`: every connection is refused."""
+    from support.ports import free_port
+
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    redis = {
+        "BACKEND": "core.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    return {"CACHES": {"default": redis, "pages": redis}, "REDIS_URL": url, "REDIS_PAGES_URL": url}
+
+
+@pytest.fixture
+def unreachable_redis(unreachable_redis_settings):
+    """The whole test with a Redis cache that cannot be reached."""
+    from django.test import override_settings
+
+    # Restored before the autouse fixture empties the cache at the end of the test.
+    with override_settings(**unreachable_redis_settings):
+        yield

@@ -10,13 +10,14 @@ Every test that uses a page runs twice, with JavaScript (htmx swaps content in p
 without (plain links and forms), because the app promises to work both ways.
 """
 
+import secrets
 import uuid
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
-from e2e import pages
+from e2e import axe, pages
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 # Without the networking flags Chromium keeps trying to reach hosts it cannot reach here.
@@ -268,7 +269,7 @@ def log_in_as(request, new_context, app_url):
     (e2e/test_accounts.py).
     """
 
-    def log_in(account):
+    def open_as(account):
         if not deployment_url(request.config):
             from django.conf import settings
             from django.test import Client
@@ -291,10 +292,56 @@ def log_in_as(request, new_context, app_url):
         setup.close()
         return new_context(storage_state=state).new_page()
 
-    return log_in
+    return open_as
 
 
 @pytest.fixture
 def logged_in_page(log_in_as, user):
     """A blank page whose browser context is logged in as `user`."""
     return log_in_as(user)
+
+
+@pytest.fixture
+def smtp_inbox(_live_server_only, smtp_inbox):
+    """The root conftest's SMTP server, which the live server's app sends its email to;
+    against a deployment its mail cannot be read here, so the test is skipped."""
+    return smtp_inbox
+
+
+@pytest.fixture
+def _live_server_only(base_url):
+    if base_url:
+        pytest.skip("reads the app's email from a local SMTP server: live server only")
+
+
+@pytest.fixture
+def assert_accessible(page: Page, js):
+    """`assert_accessible("state")`: scan the page as it is now with axe-core; fail on
+    any serious or critical violation (e2e/axe.py)."""
+
+    def check(state):
+        axe.check(page, js, state)
+
+    return check
+
+
+@pytest.fixture
+def make_passkey():
+    """`make_passkey(username, name)`: a passkey in the live server's database (no
+    browser could make one without JavaScript)."""
+
+    def make(username, name):
+        from django.contrib.auth import get_user_model
+
+        from accounts.models import Passkey
+
+        user = get_user_model().objects.get(username=username)
+        return Passkey.objects.create(
+            user=user,
+            name=name,
+            credential_id=secrets.token_urlsafe(32),  # as base64url as a real one
+            public_key=b"not a key",
+            user_handle=f"handle-{username}",
+        )
+
+    return make

@@ -284,9 +284,9 @@ def confirm_email(page: Page, link):
 
 def signed_up_with_email(page: Page, new_username, accounts_to_delete, inbox=None):
     """A new account with an email address, signed up and logged in on `page` (its
-    password entered just now). With `inbox` (e2e.smtp), the address is also confirmed
+    password entered just now). With `inbox` (support.smtp), the address is also confirmed
     through the link mailed to it: notices go to confirmed addresses only."""
-    from e2e.smtp import body
+    from support.smtp import body
 
     account = Account(new_username(), PASSWORD)
     accounts_to_delete.append(account)

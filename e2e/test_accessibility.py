@@ -10,82 +10,12 @@ roughly a third of WCAG. test_keyboard.py covers focus and keyboard use.
 """
 
 import re
-import time
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from e2e import pages
 from e2e.pages import PASSWORD, heading, message, navbar
-
-BLOCKING_IMPACTS = ("serious", "critical")
-AXE_SCRIPT = Axe().axe_script  # axe-core itself, as shipped in the package
-
-# axe runs asynchronously, and with JavaScript disabled Chromium runs no timer, observer
-# or queued task callback: only promise reactions. Page scripts never run there, so these
-# stand-ins are only ever used by axe itself.
-WITHOUT_JS_TIMERS = """() => {
-  const later = (callback) => Promise.resolve().then(callback);
-  const cancelled = new Set();
-  let last = 0;
-  window.setTimeout = (callback, delay, ...args) => {
-    const id = ++last;
-    // Longer delays are only axe's own time limits (frames, assets): never reached here.
-    if (!(delay > 1)) later(() => cancelled.has(id) || callback(...args));
-    return id;
-  };
-  window.clearTimeout = (id) => cancelled.add(id);
-  window.queueMicrotask = later;
-  window.MutationObserver = window.WebKitMutationObserver = undefined;
-}"""
-
-RUNNING_TRANSITIONS = (
-    "document.getAnimations()"
-    ".filter(a => a instanceof CSSTransition && a.playState === 'running').length"
-)
-
-
-def describe(violations):
-    lines = []
-    for violation in violations:
-        lines.append(
-            f"[{violation['impact']}] {violation['id']}: {violation['help']}"
-            f" ({violation['helpUrl']})"
-        )
-        for node in violation["nodes"]:
-            lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}")
-            summary = node.get("failureSummary", "").replace("\n", "\n      ")
-            lines.append(f"      {summary}")
-    return "\n".join(lines)
-
-
-@pytest.fixture
-def assert_accessible(page: Page, js):
-    """Scan the page as it is now: fail on any serious or critical axe violation."""
-
-    def check(state):
-        expect(page.locator(pages.HTMX_IN_PROGRESS)).to_have_count(0)
-        # Colours are measured as they end up, not halfway through a transition (a
-        # button that just took the focus changes its colours over 150 ms).
-        # (Polled with evaluate: wait_for_function would need 'unsafe-eval' in our CSP.)
-        deadline = time.monotonic() + 5
-        while page.evaluate(RUNNING_TRANSITIONS) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if not page.evaluate("Boolean(window.axe)"):  # a full page load dropped it
-            if not js:
-                page.evaluate(WITHOUT_JS_TIMERS)
-            page.evaluate(AXE_SCRIPT)
-        results = page.evaluate("axe.run({resultTypes: ['violations']})")
-        violations = results["violations"]
-        blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
-        if blocking:
-            pytest.fail(
-                f"axe: {len(blocking)} serious or critical accessibility problem(s) in the "
-                f"{state} ({page.url}); all violations:\n{describe(violations)}"
-            )
-
-    return check
 
 
 def delete_account(page: Page):
@@ -339,13 +269,13 @@ def test_two_factor_pages_are_accessible(page: Page, assert_accessible, new_user
     delete_account(page)
 
 
-def test_passkeys_section_is_accessible(page: Page, js, base_url, assert_accessible, new_username):
+def test_passkeys_section_is_accessible(
+    page: Page, js, base_url, assert_accessible, new_username, make_passkey
+):
     username = new_username()
     page.goto("/articles/")
     pages.sign_up(page, username, PASSWORD)
     if not base_url:  # a passkey to list, made in the live server's database
-        from e2e.test_passkeys import make_passkey
-
         make_passkey(username, "Laptop")
     pages.open_settings(page)
     pages.settings_nav(page).get_by_role("link", name="Passkeys", exact=True).click()

@@ -7,14 +7,12 @@ Without JavaScript no passkey can be made or used, so the buttons are not shown;
 passkey made directly in the database is still listed, renamed and removed.
 """
 
-import secrets
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from e2e import pages
 from e2e.pages import PASSWORD, heading, navbar
-from e2e.smtp import body, smtp_inbox_fixture  # noqa: F401 (the fixture smtp_inbox)
+from support.smtp import body
 
 VIRTUAL_AUTHENTICATOR = {
     "protocol": "ctap2",
@@ -275,7 +273,7 @@ def test_with_two_factor_on_a_passkey_replaces_the_code(
 
 
 def test_passkeys_are_listed_renamed_and_removed_with_and_without_javascript(
-    page: Page, js, base_url, new_username, accounts_to_delete
+    page: Page, js, base_url, new_username, accounts_to_delete, make_passkey
 ):
     if base_url:
         pytest.skip("makes a passkey in the live server's database")
@@ -304,22 +302,6 @@ def test_passkeys_are_listed_renamed_and_removed_with_and_without_javascript(
         expect(passkey_button).to_be_hidden()
     pages.fill_login(page, account.username, account.password)  # the password still works
     pages.expect_logged_in(page, account.username)
-
-
-def make_passkey(username, name):
-    """A passkey in the live server's database (no browser could make it without JS)."""
-    from django.contrib.auth import get_user_model
-
-    from accounts.models import Passkey
-
-    user = get_user_model().objects.get(username=username)
-    return Passkey.objects.create(
-        user=user,
-        name=name,
-        credential_id=secrets.token_urlsafe(32),  # as base64url as a real one
-        public_key=b"not a key",
-        user_handle=f"handle-{username}",
-    )
 
 
 def turn_on_two_factor(username):

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from e2e import pages
 from e2e.pages import NEW_PASSWORD, PASSWORD, heading, navbar
-from e2e.smtp import body, reset_link, smtp_inbox_fixture  # noqa: F401 (the fixture smtp_inbox)
+from support.smtp import body, reset_link
 
 TWO_WEEKS = 14 * 24 * 60 * 60
 # A second device that the sessions page can tell apart from the test's browser.

@@ -6,7 +6,6 @@ from playwright.sync_api import Page, expect
 
 from e2e import pages
 from e2e.pages import heading
-from e2e.test_accessibility import assert_accessible  # noqa: F401 (a fixture)
 
 # Records the theme the moment <body> starts: what the first paint would show.
 RECORD_THEME_AT_FIRST_PAINT = """
@@ -62,7 +61,7 @@ def test_a_chosen_theme_is_kept_and_set_before_the_page_is_painted(page: Page, j
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_pages_are_accessible_in_both_themes(page: Page, js, user, scheme, assert_accessible):  # noqa: F811
+def test_pages_are_accessible_in_both_themes(page: Page, js, user, scheme, assert_accessible):
     page.emulate_media(color_scheme=scheme)
     page.goto("/articles/")
     expect(heading(page)).to_have_text("Articles")

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from e2e import pages
 from e2e.pages import PASSWORD, heading, navbar
-from e2e.smtp import addresses, body, smtp_inbox_fixture  # noqa: F401 (the fixture smtp_inbox)
+from support.smtp import body
 
 WRONG_CODE = "That code is not right, or it was used already."
 

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from e2e import pages
 from e2e.pages import PASSWORD, email_banner, heading, message, navbar
-from e2e.smtp import body, smtp_inbox_fixture  # noqa: F401 (the fixture smtp_inbox)
+from support.smtp import body
 
 
 def sign_up_with_email(page: Page, account, address):

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: load-test the production server (core/management/commands/benchmark.py).
+# `make bench`: load-test the production server (bench/management/commands/benchmark.py,
+# a command that only bench/settings.py installs: production has no such command).
 # The database is DATABASE_URL (point it at a throwaway PostgreSQL database to measure
 # PostgreSQL), else a throwaway SQLite file; REDIS_URL is used when set. Arguments go to
 # the command: scripts/bench.sh --small, scripts/bench.sh --only list.
@@ -18,4 +19,5 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 export DATABASE_URL=${DATABASE_URL:-sqlite:////tmp/board-bench.sqlite3}
 .venv/bin/python manage.py migrate --noinput -v0
+export DJANGO_SETTINGS_MODULE=bench.settings
 exec .venv/bin/python manage.py benchmark "$@"

@@ -14,7 +14,7 @@ VENV=.venv-scan scripts/venv.sh requirements-scan.txt
 results=scan-results
 rm -rf "$results" && mkdir -p "$results"
 work=$(mktemp -d)
-port=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(.venv/bin/python -c 'from support.ports import free_port; print(free_port())')
 site="http://127.0.0.1:$port"
 
 export DJANGO_DEBUG=false DJANGO_HTTPS=false DJANGO_EMAIL_CONSOLE=true
@@ -33,10 +33,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-for _ in $(seq 100); do
-  curl -sf "$site/healthz" >/dev/null && break
-  sleep 0.3
-done
+.venv/bin/python -c 'import sys; from support.servers import wait_for_answer
+wait_for_answer(sys.argv[1] + "/healthz", timeout=60)' "$site"
 
 # Modules that need no outside service (ssrf and log4shell call one; ssl needs TLS). Not
 # timesql: time-based blind injection takes hours here, and `sql` tries error- and

@@ -10,58 +10,48 @@ Playwright's).
 """
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))  # run as a file, Python puts only scripts/ on the path
+
+from e2e import pages  # noqa: E402
+from support.ports import free_port  # noqa: E402
+from support.servers import NotAnswering, ServerProcess  # noqa: E402
+
 OUT = Path(os.environ.get("SCREENSHOTS_DIR") or BASE_DIR / "docs" / "screenshots")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 DEMO = ("demo", "demo-password-2026")  # core/management/commands/seed_demo.py
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_app(database):
+    """The development server on a free port, answering: stop() it when done."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_DEBUG": "true"}
     env.pop("REDIS_URL", None)
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
     for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
         subprocess.run(manage + command, env=env, check=True, capture_output=True)  # noqa: S603
     port = free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    server = ServerProcess(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], port=port, env=env
     )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310
-            return server, url
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("The app did not start.")
+    try:
+        return server.start(timeout=30)
+    except NotAnswering:
+        raise SystemExit("The app did not start.") from None
 
 
-def log_in(page, url):
+def log_in_as_demo(page, url):
+    # e2e/pages.py's login form, then what only the pictures need: the address in full
+    # (no base URL here), and the welcome message dismissed, so that it is not in them.
     page.goto(f"{url}/accounts/login/")
-    page.get_by_label("Username").fill(DEMO[0])
-    page.get_by_label("Password", exact=True).fill(DEMO[1])
-    page.get_by_role("button", name="Log in").click()
+    pages.fill_login(page, *DEMO)
     page.wait_for_url(f"{url}/articles/")
     page.get_by_role("button", name="Dismiss").click()  # the welcome message
 
@@ -79,7 +69,8 @@ def shoot(browser, url, name, viewport, scheme, steps):
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        server, url = start_app(Path(folder) / "screenshots.sqlite3")
+        server = start_app(Path(folder) / "screenshots.sqlite3")
+        url = server.url
         try:
             with sync_playwright() as playwright:
                 chromium = "/usr/bin/chromium"
@@ -91,15 +82,15 @@ def main():
                     page.goto(f"{url}/articles/")
 
                 def menu(page):
-                    log_in(page, url)
+                    log_in_as_demo(page, url)
                     page.locator("summary").click()
 
                 def settings(page):
-                    log_in(page, url)
+                    log_in_as_demo(page, url)
                     page.goto(f"{url}/accounts/sessions/")
 
                 def two_factor(page):
-                    log_in(page, url)
+                    log_in_as_demo(page, url)
                     page.goto(f"{url}/accounts/two-factor/")
                     page.get_by_role("button", name="Turn on two-factor sign-in").click()
                     page.wait_for_selector("#setup-key")
@@ -117,8 +108,7 @@ def main():
                 shoot(browser, url, "desktop-two-factor", DESKTOP, "light", two_factor)
                 browser.close()
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            server.stop()
 
 
 if __name__ == "__main__":

@@ -2,23 +2,13 @@
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from accounts.models import UserSession
 from accounts.sessions import activity, devices
-from accounts.tests.factories import FIREFOX, PASSWORD, later, make_user
+from accounts.tests.factories import FIREFOX, later
+from support.client import signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-def log_in(remember=False, **client_kwargs):
-    user = make_user()
-    client = Client(**client_kwargs)
-    data = {"username": user.username, "password": PASSWORD}
-    if remember:
-        data["remember_me"] = "on"
-    assert client.post("/accounts/login/", data).status_code == 302
-    return client
 
 
 def is_logged_in(client):
@@ -45,18 +35,18 @@ def test_a_device_is_described_as_well_as_it_can_be_told(user_agent, described):
 
 def test_the_device_is_recorded_at_login_and_kept_to_the_column_length():
     long_agent = FIREFOX + " " + "x" * 400
-    client = log_in(HTTP_USER_AGENT=long_agent, REMOTE_ADDR="203.0.113.5")
+    client = signed_in_client(HTTP_USER_AGENT=long_agent, REMOTE_ADDR="203.0.113.5")
     assert row(client).user_agent == long_agent[: activity.USER_AGENT_LENGTH]
     assert row(client).ip_address == "203.0.113.5"
 
 
 def test_a_browser_that_sends_no_user_agent_is_recorded_as_unknown():
-    client = log_in()
+    client = signed_in_client()
     assert row(client).user_agent == ""
 
 
 def test_the_device_is_updated_with_activity():
-    client = log_in(HTTP_USER_AGENT="curl/8.5.0", REMOTE_ADDR="203.0.113.5")
+    client = signed_in_client(HTTP_USER_AGENT="curl/8.5.0", REMOTE_ADDR="203.0.113.5")
     with later(minutes=5):
         client.get("/articles/", HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="198.51.100.9")
     assert (row(client).user_agent, row(client).ip_address) == (FIREFOX, "198.51.100.9")
@@ -69,7 +59,7 @@ def last_active_ago(client, seconds):
 
 
 def test_activity_is_noted_once_the_resolution_has_passed_not_before():
-    client = log_in(HTTP_USER_AGENT="curl/8.5.0")
+    client = signed_in_client(HTTP_USER_AGENT="curl/8.5.0")
     resolution = settings.SESSION_ACTIVITY_RESOLUTION
     with later(seconds=0):  # the clock stands still: a real second may pass in between
         last_active_ago(client, resolution - 1)
@@ -82,7 +72,7 @@ def test_activity_is_noted_once_the_resolution_has_passed_not_before():
 
 def test_the_idle_timeout_ends_a_session_just_after_its_limit():
     with later(seconds=0):  # the clock stands still from the login: the limits are exact
-        client = log_in()
+        client = signed_in_client()
         with later(seconds=settings.SESSION_IDLE_TIMEOUT):
             assert is_logged_in(client)
         with later(seconds=2 * settings.SESSION_IDLE_TIMEOUT + 1):
@@ -97,7 +87,7 @@ def signed_in_ago(client, seconds):
 
 
 def test_the_absolute_timeout_ends_a_session_just_after_its_limit():
-    client = log_in()
+    client = signed_in_client()
     with later(seconds=0):  # the clock stands still between setting and checking
         signed_in_ago(client, settings.SESSION_ABSOLUTE_TIMEOUT)
         assert is_logged_in(client)
@@ -107,7 +97,7 @@ def test_the_absolute_timeout_ends_a_session_just_after_its_limit():
 
 def test_a_remembered_session_is_renewed_but_never_past_its_absolute_end():
     with later(seconds=0):  # the clock stands still from the login: the end is exact
-        client = log_in(remember=True)
+        client = signed_in_client(remember=True)
         with later(days=10):
             response = client.get("/articles/")
         assert response.cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
@@ -117,13 +107,16 @@ def test_a_remembered_session_is_renewed_but_never_past_its_absolute_end():
 
 
 def test_remember_me_makes_the_cookie_outlive_the_browser():
-    assert log_in(remember=True).cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
-    assert log_in().cookies["sessionid"]["max-age"] == ""
+    assert (
+        signed_in_client(remember=True).cookies["sessionid"]["max-age"]
+        == settings.SESSION_REMEMBER_ME_AGE
+    )
+    assert signed_in_client().cookies["sessionid"]["max-age"] == ""
 
 
 def test_sudo_mode_lasts_exactly_its_timeout():
     with later(seconds=0):  # the clock stands still from the login: the limit is exact
-        client = log_in()
+        client = signed_in_client()
         with later(seconds=settings.SUDO_MODE_TIMEOUT):
             assert client.post("/accounts/sessions/sign-out-others/").status_code == 302
         with later(seconds=settings.SUDO_MODE_TIMEOUT + 1):
@@ -132,7 +125,7 @@ def test_sudo_mode_lasts_exactly_its_timeout():
 
 
 def test_a_session_signed_in_before_the_clocks_were_recorded_keeps_working():
-    client = log_in()
+    client = signed_in_client()
     session = client.session
     for key in (activity.AUTH_TIME, activity.LAST_ACTIVITY, activity.REAUTH_TIME):
         del session[key]
@@ -143,7 +136,7 @@ def test_a_session_signed_in_before_the_clocks_were_recorded_keeps_working():
 
 
 def test_a_remembered_session_from_before_the_clocks_is_renewed_from_now():
-    client = log_in(remember=True)
+    client = signed_in_client(remember=True)
     session = client.session
     del session[activity.AUTH_TIME]
     session[activity.LAST_ACTIVITY] = 0
@@ -154,4 +147,7 @@ def test_a_remembered_session_from_before_the_clocks_is_renewed_from_now():
 
 def test_remember_me_lasts_its_own_age_whatever_the_default_cookie_age(settings):
     settings.SESSION_COOKIE_AGE = 60 * 60  # an operator's shorter default
-    assert log_in(remember=True).cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
+    assert (
+        signed_in_client(remember=True).cookies["sessionid"]["max-age"]
+        == settings.SESSION_REMEMBER_ME_AGE
+    )

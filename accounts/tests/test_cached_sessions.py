@@ -23,10 +23,10 @@ from accounts.backends import cached_user
 from accounts.models import UserSession
 from accounts.sessions import store as session_store
 from accounts.sessions.store import SessionStore
-from accounts.tests.factories import PASSWORD, make_user
-from core.tests.helpers import menu_name
-from core.tests.servers import Visitor
-from core.tests.test_ratelimit import unreachable_redis_cache
+from accounts.tests.factories import make_user
+from support.client import signed_in_client
+from support.html import menu_name
+from support.visitor import Visitor
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +39,9 @@ def _read_through_the_cache(settings):
 
 def signed_in(user):
     """A browser signed in as `user` that has opened a page since (copies are kept)."""
-    client = Client()
-    assert client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})[
-        "Location"
-    ]
+    # signed_in_client and one page more: reading it puts the session and the user in
+    # the cache, which these tests are about.
+    client = signed_in_client(user)
     assert client.get("/accounts/update/").status_code == 200
     return client
 
@@ -154,9 +153,9 @@ def test_copies_live_at_most_their_setting():
     assert 0 < user_ttl <= settings.USER_CACHE_SECONDS
 
 
-def test_signing_in_and_out_works_while_the_cache_cannot_be_reached():
+def test_signing_in_and_out_works_while_the_cache_cannot_be_reached(unreachable_redis_settings):
     user = make_user()
-    with override_settings(**unreachable_redis_cache()):
+    with override_settings(**unreachable_redis_settings):
         client = signed_in(user)
         assert is_signed_in(client)
         assert cached_user(user.pk) == user

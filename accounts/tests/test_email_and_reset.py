@@ -10,8 +10,8 @@ from django.core import mail
 from django.test import Client
 
 from accounts.tests.factories import PASSWORD, later, make_user, start_of_a_window
-from core.tests.helpers import HX
-from e2e.smtp import Inbox, body, smtp_mailers, start_server
+from support.client import HX
+from support.smtp import body
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_sent_at_once")]
 
@@ -292,15 +292,9 @@ def test_reset_with_mismatched_passwords_is_refused(client):
     assert user.check_password(PASSWORD)
 
 
-def test_reset_email_is_delivered_over_real_smtp(client, settings):
-    inbox = Inbox()
-    controller = start_server(inbox)
-    try:
-        settings.MAILERS = smtp_mailers(controller.port)
-        make_user(email="ada@example.org")
-        request_reset(client, "ada@example.org")
-        message = inbox.wait_for_message("ada@example.org")
-    finally:
-        controller.stop()
-    assert len(inbox.messages) == 1
+def test_reset_email_is_delivered_over_real_smtp(client, smtp_inbox):
+    make_user(email="ada@example.org")
+    request_reset(client, "ada@example.org")
+    message = smtp_inbox.wait_for_message("ada@example.org")
+    assert len(smtp_inbox.messages) == 1
     assert "/accounts/password/reset/" in body(message)

@@ -20,8 +20,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from accounts.tests.factories import PASSWORD, make_user, start_of_a_window
-from core.tests.servers import Visitor, all_at_once
-from e2e.smtp import Inbox, body, reset_link, smtp_mailers, start_server
+from support.races import all_at_once
+from support.smtp import addresses, body, reset_link
+from support.visitor import Visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,26 +37,11 @@ CONFIRM_LINK = re.compile(r"https?://\S+/accounts/email/confirm/[^/\s]+/")
 SOMEONE_TRIED = "Someone tried to use your email address"
 
 
-@pytest.fixture
-def inbox(settings):
-    """A real SMTP server that the live server's app (in this process) sends to."""
-    inbox = Inbox()
-    controller = start_server(inbox)
-    settings.MAILERS = smtp_mailers(controller.port)
-    yield inbox
-    controller.stop()
-
-
-@pytest.fixture
-def site(live_server):
-    return live_server.url
-
-
 def mails_to(inbox, address, subject=None):
     return [
         message
         for message in inbox.messages
-        if address in [a.addr_spec for a in message["To"].addresses]
+        if address in addresses(message)
         and (subject is None or re.match(subject, message["Subject"]))
     ]
 
@@ -74,7 +60,7 @@ def set_new_password(visitor, link, password=NEW_PASSWORD):
 
 
 @pytest.mark.postgres  # parallel requests: each server thread needs its own connection
-def test_strangers_asking_for_a_reset_neither_block_the_owner_nor_flood_the_inbox(site, inbox):
+def test_strangers_asking_for_a_reset_neither_block_the_owner_nor_flood_the_inbox(site, smtp_inbox):
     make_user("victim", email=VICTIM)
     strangers = [Visitor(source=f"127.0.0.{n}") for n in range(2, 8)]
     owner = Visitor(source="127.0.0.9")
@@ -95,25 +81,25 @@ def test_strangers_asking_for_a_reset_neither_block_the_owner_nor_flood_the_inbo
     page = owner.get(f"{site}{sent_page}").text
     assert "at most one email every 10 minutes" in page
     # Thirteen requests, one mail (sent after the answer, in the background).
-    [mail] = inbox.wait_for_count(VICTIM, 1)
+    [mail] = smtp_inbox.wait_for_count(VICTIM, 1)
     assert RESET_SUBJECT.match(mail["Subject"])
     done = set_new_password(owner, reset_link(mail))
     assert done.headers["Location"] == "/accounts/password/reset/complete/"
     assert owner.log_in(site, VICTIM, NEW_PASSWORD).status_code == 302
 
 
-def test_after_the_interval_the_owner_gets_a_new_reset_mail(site, inbox):
+def test_after_the_interval_the_owner_gets_a_new_reset_mail(site, smtp_inbox):
     make_user("victim", email=VICTIM)
     stranger, owner = Visitor(source="127.0.0.2"), Visitor(source="127.0.0.3")
     with start_of_a_window(MAIL_INTERVAL, tick=True) as clock:
         ask_for_reset(stranger, site, VICTIM)
-        inbox.wait_for_count(VICTIM, 1)
+        smtp_inbox.wait_for_count(VICTIM, 1)
         clock.shift(MAIL_INTERVAL - 5)
         ask_for_reset(owner, site, VICTIM)  # within the interval: nothing is sent
         clock.shift(5)
         assert ask_for_reset(owner, site, VICTIM).headers["Location"].endswith("/sent/")
-        inbox.wait_for_count(VICTIM, 2)
-    first, second = mails_to(inbox, VICTIM)  # two mails for three requests
+        smtp_inbox.wait_for_count(VICTIM, 2)
+    first, second = mails_to(smtp_inbox, VICTIM)  # two mails for three requests
     assert reset_link(first) != reset_link(second)
     # Both links work: the one from the earlier mail still does.
     assert set_new_password(owner, reset_link(first)).status_code == 302
@@ -193,7 +179,7 @@ def test_live_checks_from_one_address_are_refused_after_the_limit(site, settings
 
 
 @pytest.mark.parametrize("mode", ["optional", "mandatory"])
-def test_signup_never_tells_whether_an_address_has_an_account(site, inbox, settings, mode):
+def test_signup_never_tells_whether_an_address_has_an_account(site, smtp_inbox, settings, mode):
     settings.ACCOUNT_EMAIL_VERIFICATION = mode
     make_user("victim", password="the-victims-Own-9", email=VICTIM)
     url = f"{site}/accounts/signup/"
@@ -226,17 +212,17 @@ def test_signup_never_tells_whether_an_address_has_an_account(site, inbox, setti
     assert answers[VICTIM] == answers[free]
 
     # The owner hears of it, and no link to confirm the address goes anywhere.
-    notice = inbox.wait_for_mail(VICTIM, SOMEONE_TRIED)
+    notice = smtp_inbox.wait_for_mail(VICTIM, SOMEONE_TRIED)
     assert "log in" in body(notice)
-    inbox.wait_for_mail(free, "Confirm your email address")
-    assert not any(CONFIRM_LINK.search(body(m)) for m in mails_to(inbox, VICTIM))
+    smtp_inbox.wait_for_mail(free, "Confirm your email address")
+    assert not any(CONFIRM_LINK.search(body(m)) for m in mails_to(smtp_inbox, VICTIM))
     mallory = User.objects.get(username="mallory")
     assert (mallory.email, mallory.email_verified) == (VICTIM, False)
     # The new account cannot log in with the address.
     assert Visitor(source="127.0.0.6").log_in(site, VICTIM).status_code == 422
 
 
-def test_adding_an_address_in_settings_never_tells_whether_it_has_an_account(site, inbox):
+def test_adding_an_address_in_settings_never_tells_whether_it_has_an_account(site, smtp_inbox):
     make_user("victim", email=VICTIM)
     answers = {}
     for username, address in (("mallory", VICTIM), ("trudy", "free@example.org")):
@@ -247,8 +233,8 @@ def test_adding_an_address_in_settings_never_tells_whether_it_has_an_account(sit
         page = visitor.get(f"{site}/accounts/email/")
         answers[address] = [normalised(r, username, address) for r in (response, page)]
     assert answers[VICTIM] == answers["free@example.org"]
-    inbox.wait_for_mail(VICTIM, SOMEONE_TRIED)
-    assert not any(CONFIRM_LINK.search(body(m)) for m in mails_to(inbox, VICTIM))
+    smtp_inbox.wait_for_mail(VICTIM, SOMEONE_TRIED)
+    assert not any(CONFIRM_LINK.search(body(m)) for m in mails_to(smtp_inbox, VICTIM))
 
 
 # 7. An address nobody confirmed does not block its owner
@@ -266,22 +252,25 @@ def confirm(visitor, link):
     return visitor.post_form(link, {})
 
 
-def test_an_unconfirmed_address_never_blocks_its_owner(site, inbox):
+def test_an_unconfirmed_address_never_blocks_its_owner(site, smtp_inbox):
     attacker = Visitor(source="127.0.0.8")
     assert attacker.sign_up(site, "mallory", VICTIM).status_code == 302
-    inbox.wait_for_mail(VICTIM, "Confirm your email address")
+    smtp_inbox.wait_for_mail(VICTIM, "Confirm your email address")
 
     victim = Visitor(source="127.0.0.9")
     response = victim.sign_up(site, "victim", VICTIM_TYPED)
     assert response.status_code == 302, response.text
-    inbox.wait_for_mail(VICTIM_TYPED, "Confirm your email address")
-    assert confirm(victim, confirmation_link_for(inbox, VICTIM_TYPED, "victim")).status_code == 302
+    smtp_inbox.wait_for_mail(VICTIM_TYPED, "Confirm your email address")
+    assert (
+        confirm(victim, confirmation_link_for(smtp_inbox, VICTIM_TYPED, "victim")).status_code
+        == 302
+    )
 
     mallory, owner = User.objects.get(username="mallory"), User.objects.get(username="victim")
     assert (owner.email, owner.email_verified) == (VICTIM_TYPED, True)
     assert (mallory.email, mallory.email_verified, mallory.pending_email) == ("", False, "")
     # The attacker's own link is dead, and the address logs in to the owner's account.
-    refused = confirm(attacker, confirmation_link_for(inbox, VICTIM, "mallory"))
+    refused = confirm(attacker, confirmation_link_for(smtp_inbox, VICTIM, "mallory"))
     assert refused.status_code == 422
     assert "Another account uses this address now" in refused.text
     assert Visitor().log_in(site, VICTIM).status_code == 302

@@ -14,10 +14,10 @@ from django.utils.http import urlsafe_base64_encode
 from accounts import guesses
 from accounts.models import Guesses, TOTPDevice
 from accounts.tests.factories import PASSWORD, later, make_user, wait_for_mail
+from support.client import HX
 
 pytestmark = pytest.mark.django_db
 
-HX_FORM = {"HX-Request": "true"}
 SECOND_STEP = "/accounts/login/two-factor/"
 
 
@@ -128,7 +128,7 @@ def test_with_htmx_the_signed_out_session_gets_the_login_page_in_main_and_a_new_
     client = Client()
     client.force_login(user)
     # The form swaps itself (hx-target="this", no id): the page goes into #main instead.
-    response = client.post("/accounts/delete/", {"password": PASSWORD}, headers=HX_FORM)
+    response = client.post("/accounts/delete/", {"password": PASSWORD}, headers=HX)
     assert response.status_code == 429
     assert response["HX-Retarget"] == "#main"
     assert "has been signed out" in response.text
@@ -147,20 +147,13 @@ def test_the_right_password_is_refused_while_the_sessions_guesses_are_locked():
     assert user.__class__.objects.filter(pk=user.pk).exists()
 
 
-def halfway(user):
-    client = Client()
-    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
-    assert response.url == SECOND_STEP
-    return client
-
-
-def test_with_htmx_locked_codes_answer_in_the_form_with_429():
+def test_with_htmx_locked_codes_answer_in_the_form_with_429(halfway):
     user = make_user()
     secret = pyotp.random_base32()
     TOTPDevice.objects.create(user=user, secret=secret)
     use_up(user, guesses.SECOND_FACTOR)
     client = halfway(user)
-    response = client.post(SECOND_STEP, {"code": pyotp.TOTP(secret).now()}, headers=HX_FORM)
+    response = client.post(SECOND_STEP, {"code": pyotp.TOTP(secret).now()}, headers=HX)
     assert response.status_code == 429
     assert "<form" in response.text
     assert "<html" not in response.text
@@ -168,7 +161,7 @@ def test_with_htmx_locked_codes_answer_in_the_form_with_429():
     assert SESSION_KEY not in client.session
 
 
-def test_the_password_step_after_a_passkey_is_not_offered_after_a_password():
+def test_the_password_step_after_a_passkey_is_not_offered_after_a_password(halfway):
     user = make_user()
     TOTPDevice.objects.create(user=user, secret=pyotp.random_base32())
     client = halfway(user)

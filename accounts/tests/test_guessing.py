@@ -19,29 +19,14 @@ from accounts.models import TOTPDevice
 from accounts.sessions import activity
 from accounts.sessions.store import SessionStore
 from accounts.tests.factories import PASSWORD, make_user
-from core.tests.servers import Visitor, all_at_once
-from e2e.smtp import Inbox, smtp_mailers, start_server
+from support.races import all_at_once
+from support.visitor import Visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SECOND_STEP = "/accounts/login/two-factor/"
 CODES_LOCKED = "Too many wrong codes were entered for this account"
 SIGNED_OUT = "Too many wrong passwords were typed in this account"
-
-
-@pytest.fixture
-def site(live_server):
-    return live_server.url
-
-
-@pytest.fixture
-def inbox(settings):
-    """A real SMTP server on 127.0.0.1 that the live server's app sends its mail to."""
-    inbox = Inbox()
-    controller = start_server(inbox)
-    settings.MAILERS = smtp_mailers(controller.port)
-    yield inbox
-    controller.stop()
 
 
 def address(n):
@@ -82,7 +67,7 @@ def signed_in(visitor, site):
 
 
 @pytest.mark.postgres  # requests at the same instant: each thread its own connection
-def test_wrong_codes_from_many_addresses_lock_the_accounts_second_step(site, inbox):
+def test_wrong_codes_from_many_addresses_lock_the_accounts_second_step(site, smtp_inbox):
     _, totp = member_with_app()
     limit, _window = settings.GUESS_LIMITS[guesses.SECOND_FACTOR]
 
@@ -110,7 +95,9 @@ def test_wrong_codes_from_many_addresses_lock_the_accounts_second_step(site, inb
     assert response.status_code == 429
     assert CODES_LOCKED in response.text
     assert not signed_in(owner, site)
-    notice = inbox.wait_for_mail("victim@example.org", "Wrong codes were entered for your account")
+    notice = smtp_inbox.wait_for_mail(
+        "victim@example.org", "Wrong codes were entered for your account"
+    )
     assert "reset your password" in notice.get_body(("plain",)).get_content()
 
 
@@ -222,7 +209,7 @@ def guess(visitor, site, form, password):
 
 
 @pytest.mark.parametrize("form", PASSWORD_FORMS)
-def test_a_stolen_session_cannot_go_on_guessing_the_password(site, inbox, form):
+def test_a_stolen_session_cannot_go_on_guessing_the_password(site, smtp_inbox, form):
     thief = stolen_session(site)
     limit, _window = settings.GUESS_LIMITS[guesses.SESSION_PASSWORD]
     for n in range(limit - 1):
@@ -233,7 +220,7 @@ def test_a_stolen_session_cannot_go_on_guessing_the_password(site, inbox, form):
     assert last.status_code == 429
     assert SIGNED_OUT in last.text
     assert not signed_in(thief, site)
-    notice = inbox.wait_for_mail(
+    notice = smtp_inbox.wait_for_mail(
         "victim@example.org", "Wrong passwords were typed in a session of your account"
     )
     assert "signed out" in notice.get_body(("plain",)).get_content()

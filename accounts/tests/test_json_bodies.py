@@ -24,7 +24,7 @@ from accounts.mfa import recovery
 from accounts.models import Passkey, TOTPDevice
 from accounts.tests.factories import make_user
 from accounts.tests.webauthn_authenticator import Authenticator, b64url
-from core.tests.servers import Visitor
+from support.visitor import Visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,8 @@ from django.test import Client, RequestFactory
 
 from accounts.backends import lockout_key
 from accounts.tests.factories import PASSWORD, later, make_user, start_of_a_window
-from core.tests.helpers import HX, texts_of
+from support.client import HX
+from support.html import texts_of
 
 pytestmark = pytest.mark.django_db
 

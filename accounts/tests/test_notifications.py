@@ -15,7 +15,9 @@ from django.test import Client
 
 from accounts.models import KnownDevice
 from accounts.tests.factories import FIREFOX, PASSWORD, SAFARI, make_user, wait_for_mail
-from e2e.smtp import Inbox, body, free_port, smtp_mailers, start_server
+from support.client import signed_in_client
+from support.ports import free_port
+from support.smtp import body, smtp_mailers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,16 +29,14 @@ def no_more_mail(count):
     assert len(mail.outbox) == count, [m.subject for m in mail.outbox]
 
 
-def log_in(user, user_agent=FIREFOX, ip="203.0.113.7", **headers):
-    client = Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip, **headers)
-    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+def sign_in(user, user_agent=FIREFOX, ip="203.0.113.7", **headers):
+    # signed_in_client, always from a device and an address: the notices name them.
+    return signed_in_client(user, HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip, **headers)
 
 
 def test_a_password_change_is_told_with_when_where_and_what_to_do():
     user = make_user(email="ada@example.org")
-    client = log_in(user)
+    client = sign_in(user)
     data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
     assert client.post("/accounts/password/", data).status_code == 302
     [notice] = wait_for_mail(1)
@@ -53,7 +53,7 @@ def test_a_password_change_is_told_with_when_where_and_what_to_do():
 
 def test_an_address_not_confirmed_gets_no_notice():
     user = make_user(email="someone-else@example.org", email_verified=False)
-    client = log_in(user)
+    client = sign_in(user)
     data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
     assert client.post("/accounts/password/", data).status_code == 302
     no_more_mail(0)
@@ -75,7 +75,7 @@ def test_a_password_reset_is_told():
 
 def test_an_email_change_is_told_to_the_old_address_once_confirmed():
     user = make_user(email="old@example.org")
-    client = log_in(user)
+    client = sign_in(user)
     assert client.post("/accounts/email/", {"email": "new@example.org"}).status_code == 302
     [confirmation] = wait_for_mail(1)
     assert confirmation.to == ["new@example.org"]
@@ -89,7 +89,7 @@ def test_an_email_change_is_told_to_the_old_address_once_confirmed():
 
 
 def test_setting_a_first_address_sends_it_a_link_and_no_notice():
-    client = log_in(make_user(email=""))
+    client = sign_in(make_user(email=""))
     assert client.post("/accounts/email/", {"email": "first@example.org"}).status_code == 302
     [confirmation] = wait_for_mail(1)
     assert confirmation.to == ["first@example.org"]
@@ -98,22 +98,22 @@ def test_setting_a_first_address_sends_it_a_link_and_no_notice():
 
 
 def test_changing_the_letter_case_of_the_address_is_no_news():
-    client = log_in(make_user(email="same@example.org"))
+    client = sign_in(make_user(email="same@example.org"))
     assert client.post("/accounts/email/", {"email": "SAME@example.org"}).status_code == 302
     no_more_mail(0)
 
 
 def test_a_sign_in_from_a_new_device_is_told_and_a_known_one_is_not():
     user = make_user(email="ada@example.org")
-    log_in(user, FIREFOX)  # the account's first device: no news
-    log_in(user, FIREFOX, ip="198.51.100.1")  # the same device elsewhere: known
+    sign_in(user, FIREFOX)  # the account's first device: no news
+    sign_in(user, FIREFOX, ip="198.51.100.1")  # the same device elsewhere: known
     no_more_mail(0)
-    log_in(user, SAFARI, ip="198.51.100.2")
+    sign_in(user, SAFARI, ip="198.51.100.2")
     [notice] = wait_for_mail(1)
     assert notice.subject == "A sign-in to your account from a new device"
     assert "Device: Mobile Safari on iOS" in notice.body
     assert "IP address: 198.51.100.2" in notice.body
-    log_in(user, SAFARI)
+    sign_in(user, SAFARI)
     no_more_mail(1)
     assert set(user.known_devices.values_list("description", flat=True)) == {
         "Firefox on Windows",
@@ -133,8 +133,8 @@ def test_signing_up_makes_the_first_device_known_without_a_notice():
 
 def test_an_account_without_an_email_gets_no_mail_and_works_the_same():
     user = make_user(email="")
-    client = log_in(user)
-    log_in(user, SAFARI)
+    client = sign_in(user)
+    sign_in(user, SAFARI)
     data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
     assert client.post("/accounts/password/", data).status_code == 302
     no_more_mail(0)
@@ -142,7 +142,7 @@ def test_an_account_without_an_email_gets_no_mail_and_works_the_same():
 
 def test_the_notice_is_in_the_language_of_the_request():
     user = make_user(email="ada@example.org")
-    client = log_in(user, HTTP_ACCEPT_LANGUAGE="ko")
+    client = sign_in(user, HTTP_ACCEPT_LANGUAGE="ko")
     data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
     client.post("/accounts/password/", data, headers={"Accept-Language": "ko"})
     [notice] = wait_for_mail(1)
@@ -150,18 +150,12 @@ def test_the_notice_is_in_the_language_of_the_request():
     assert "계정의 비밀번호가 변경되었습니다." in notice.body
 
 
-def test_a_notice_arrives_over_real_smtp(settings):
-    inbox = Inbox()
-    controller = start_server(inbox)
-    try:
-        settings.MAILERS = smtp_mailers(controller.port)
-        user = make_user(email="ada@example.org")
-        client = log_in(user)
-        data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
-        client.post("/accounts/password/", data)
-        message = inbox.wait_for_message("ada@example.org")
-    finally:
-        controller.stop()
+def test_a_notice_arrives_over_real_smtp(smtp_inbox):
+    user = make_user(email="ada@example.org")
+    client = sign_in(user)
+    data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
+    client.post("/accounts/password/", data)
+    message = smtp_inbox.wait_for_message("ada@example.org")
     assert message["Subject"] == "Your password was changed"
     assert "Device: Firefox on Windows" in body(message)
 
@@ -169,7 +163,7 @@ def test_a_notice_arrives_over_real_smtp(settings):
 def test_a_mail_server_that_is_down_never_stops_the_change_and_is_logged(settings, caplog):
     settings.MAILERS = smtp_mailers(free_port(), timeout=2)  # nothing listens there
     user = make_user(email="ada@example.org")
-    client = log_in(user)
+    client = sign_in(user)
     data = {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
     with caplog.at_level(logging.ERROR, logger="accounts.notifications"):
         response = client.post("/accounts/password/", data)

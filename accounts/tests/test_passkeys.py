@@ -19,10 +19,10 @@ from accounts.signin import flow
 from accounts.signin.factors import Method
 from accounts.tests.factories import PASSWORD, later, make_user, wait_for_mail
 from accounts.tests.webauthn_authenticator import Authenticator, b64url
+from support.client import HX, logged_in_client
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HX-Request": "true"}
 PAGE = "/accounts/passkeys/"
 ADD = "/accounts/passkeys/add/"
 REGISTER_OPTIONS = "/accounts/passkeys/register/options/"
@@ -38,12 +38,6 @@ def post_json(client, url, data=None, **extra):
     return client.post(url, data or {}, content_type="application/json", **extra)
 
 
-def member_client(user):
-    client = Client()
-    client.force_login(user)  # a login enters sudo mode too
-    return client
-
-
 def register(client, authenticator, name="Laptop", **create):
     options = post_json(client, REGISTER_OPTIONS).json()
     credential = authenticator.create(options, **create)
@@ -54,7 +48,7 @@ def with_passkey(user=None, name="Laptop", **authenticator_options):
     """A member and the authenticator that holds their new passkey."""
     user = user or make_user()
     authenticator = Authenticator(**authenticator_options)
-    response = register(member_client(user), authenticator, name)
+    response = register(logged_in_client(user), authenticator, name)
     assert response.status_code == 200, response.content
     return user, authenticator
 
@@ -105,7 +99,7 @@ def test_a_member_adds_a_passkey_and_signs_in_with_it_without_a_username():
 
 def test_registration_answers_where_to_go_and_says_so():
     user = make_user()
-    client = member_client(user)
+    client = logged_in_client(user)
     response = register(client, Authenticator(), "Phone")
     assert response.json() == {"redirect": PAGE}
     assert "The passkey “Phone” has been added." in client.get(PAGE).text
@@ -113,7 +107,7 @@ def test_registration_answers_where_to_go_and_says_so():
 
 def test_registration_asks_for_a_discoverable_credential_without_the_members_passkeys():
     user, first = with_passkey()
-    options = post_json(member_client(user), REGISTER_OPTIONS).json()
+    options = post_json(logged_in_client(user), REGISTER_OPTIONS).json()
     assert options["authenticatorSelection"]["residentKey"] == "required"
     assert options["authenticatorSelection"]["userVerification"] == "preferred"
     assert [c["id"] for c in options["excludeCredentials"]] == [first.id]
@@ -132,13 +126,13 @@ def test_every_member_has_a_random_user_handle_of_their_own():
 
 def test_a_second_passkey_keeps_the_members_handle():
     user, first = with_passkey()
-    register(member_client(user), Authenticator(), "Phone")
+    register(logged_in_client(user), Authenticator(), "Phone")
     assert {p.user_handle for p in user.passkeys.all()} == {first.user_handle}
 
 
 def test_adding_a_passkey_needs_the_password_entered_lately():
     user = make_user()
-    client = member_client(user)
+    client = logged_in_client(user)
     options = post_json(client, REGISTER_OPTIONS).json()  # in time
     with later(minutes=11):
         late = post_json(client, REGISTER_OPTIONS)
@@ -152,7 +146,7 @@ def test_adding_a_passkey_needs_the_password_entered_lately():
 
 def test_the_add_form_asks_for_the_password_then_is_ready_to_create_the_passkey():
     user = make_user()
-    client = member_client(user)
+    client = logged_in_client(user)
     with later(minutes=11):
         prompt = client.post(ADD, {"name": "Laptop"})
         assert "Confirm your password" in prompt.text
@@ -166,7 +160,7 @@ def test_the_add_form_asks_for_the_password_then_is_ready_to_create_the_passkey(
 
 
 def test_the_add_form_in_place_refuses_a_blank_name():
-    client = member_client(make_user())
+    client = logged_in_client(make_user())
     response = client.post(ADD, {"name": "  "}, headers={**HX, "HX-Target": "passkey-add"})
     assert response.status_code == 422
     assert response.text.lstrip().startswith('<div id="passkey-add">')
@@ -174,7 +168,7 @@ def test_the_add_form_in_place_refuses_a_blank_name():
 
 
 def test_registration_refuses_a_bad_name_and_uses_up_the_challenge():
-    client = member_client(make_user())
+    client = logged_in_client(make_user())
     options = post_json(client, REGISTER_OPTIONS).json()
     credential = Authenticator().create(options)
     long_name = post_json(client, REGISTER, {"name": "x" * 101, "credential": credential})
@@ -193,7 +187,7 @@ def test_registration_refuses_a_bad_name_and_uses_up_the_challenge():
     ],
 )
 def test_registration_refuses_another_site(create, what):
-    client = member_client(make_user())
+    client = logged_in_client(make_user())
     response = register(client, Authenticator(), **create)
     assert response.status_code == 400, what
     assert error(response) == "The new passkey could not be verified. Please try again."
@@ -202,15 +196,15 @@ def test_registration_refuses_another_site(create, what):
 
 def test_a_passkey_cannot_be_registered_twice():
     user, authenticator = with_passkey()
-    again = register(member_client(make_user()), authenticator)
+    again = register(logged_in_client(make_user()), authenticator)
     assert again.status_code == 400
     assert error(again) == "This passkey is registered already."
     assert Passkey.objects.get().user == user
 
 
 def test_registration_answers_must_match_the_challenge_of_this_session():
-    client = member_client(make_user())
-    other = member_client(make_user())
+    client = logged_in_client(make_user())
+    other = logged_in_client(make_user())
     options = post_json(other, REGISTER_OPTIONS).json()  # someone else's challenge
     post_json(client, REGISTER_OPTIONS)
     credential = Authenticator().create(options)
@@ -388,7 +382,7 @@ def test_the_relying_party_and_origins_come_from_settings(settings):
     settings.WEBAUTHN_RP_ID = "board.example.org"
     settings.WEBAUTHN_ORIGINS = ["https://board.example.org"]
     user = make_user()
-    client = member_client(user)
+    client = logged_in_client(user)
     options = post_json(client, REGISTER_OPTIONS).json()
     assert options["rp"]["id"] == "board.example.org"
     authenticator = Authenticator()
@@ -405,15 +399,6 @@ def test_the_relying_party_and_origins_come_from_settings(settings):
 # The second step after a password
 
 
-def halfway(user):
-    """A client whose password step is done, waiting for the second one."""
-    client = Client()
-    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    assert client.session[flow.PENDING_USER] == user.pk
-    return client
-
-
 def second_step(client, authenticator, query="", **get):
     options = post_json(client, STEP_OPTIONS)
     assert options.status_code == 200, options.content
@@ -421,7 +406,7 @@ def second_step(client, authenticator, query="", **get):
     return post_json(client, STEP + query, body)
 
 
-def test_a_passkey_finishes_a_two_factor_sign_in():
+def test_a_passkey_finishes_a_two_factor_sign_in(halfway):
     user, authenticator = with_passkey(user_verified=False)
     with_two_factor(user)
     client = halfway(user)
@@ -433,7 +418,7 @@ def test_a_passkey_finishes_a_two_factor_sign_in():
     assert flow.PENDING_USER not in client.session
 
 
-def test_the_second_step_offers_only_the_pending_members_passkeys():
+def test_the_second_step_offers_only_the_pending_members_passkeys(halfway):
     user, mine = with_passkey()
     with_passkey()  # someone else's
     with_two_factor(user)
@@ -441,7 +426,7 @@ def test_the_second_step_offers_only_the_pending_members_passkeys():
     assert [c["id"] for c in options["allowCredentials"]] == [mine.id]
 
 
-def test_another_members_passkey_cannot_finish_the_second_step():
+def test_another_members_passkey_cannot_finish_the_second_step(halfway):
     user, _ = with_passkey()
     with_two_factor(user)
     _, theirs = with_passkey()
@@ -462,7 +447,7 @@ def test_the_second_step_needs_a_pending_sign_in():
     assert post_json(client, STEP, {"credential": authenticator.get(options)}).status_code == 403
 
 
-def test_the_second_step_is_refused_once_the_pending_sign_in_expired():
+def test_the_second_step_is_refused_once_the_pending_sign_in_expired(halfway):
     user, authenticator = with_passkey()
     with_two_factor(user)
     client = halfway(user)
@@ -473,14 +458,14 @@ def test_the_second_step_is_refused_once_the_pending_sign_in_expired():
     assert signed_in_as(client) is None
 
 
-def test_the_second_step_without_a_passkey_says_so():
+def test_the_second_step_without_a_passkey_says_so(halfway):
     user = with_two_factor(make_user())
     response = post_json(halfway(user), STEP_OPTIONS)
     assert response.status_code == 400
     assert "no passkey" in error(response)
 
 
-def test_the_login_challenge_does_not_serve_the_second_step():
+def test_the_login_challenge_does_not_serve_the_second_step(halfway):
     user, authenticator = with_passkey()
     with_two_factor(user)
     client = halfway(user)
@@ -495,7 +480,7 @@ def test_the_login_challenge_does_not_serve_the_second_step():
 
 @pytest.mark.parametrize("url", JSON_ENDPOINTS)
 def test_json_endpoints_refuse_get(url):
-    client = member_client(make_user())
+    client = logged_in_client(make_user())
     assert client.get(url).status_code == 405
 
 
@@ -533,11 +518,11 @@ def credential_of(value):
         "wrong-types",
     ],
 )
-def test_malformed_answers_are_refused_with_a_message(body):
+def test_malformed_answers_are_refused_with_a_message(body, halfway):
     user, _ = with_passkey()
     with_two_factor(user)
     for url, options_url, client in [
-        (REGISTER, REGISTER_OPTIONS, member_client(make_user())),
+        (REGISTER, REGISTER_OPTIONS, logged_in_client(make_user())),
         (LOGIN, LOGIN_OPTIONS, Client()),
         (STEP, STEP_OPTIONS, halfway(user)),
     ]:
@@ -557,7 +542,7 @@ def test_the_section_lists_the_members_passkeys_with_their_dates(django_assert_n
     with_passkey(user, name="Phone")
     with_passkey(name="Not mine")
     sign_in(authenticator)
-    client = member_client(user)
+    client = logged_in_client(user)
     client.get(PAGE)  # the session's first activity is written
     # The passkeys; the session and the user too unless Redis keeps them.
     expected = 1 + (not settings.SESSION_CACHE_SECONDS) + (not settings.USER_CACHE_SECONDS)
@@ -576,12 +561,12 @@ def test_the_section_lists_the_members_passkeys_with_their_dates(django_assert_n
 
 
 def test_the_section_without_passkeys_says_so():
-    page = member_client(make_user()).get(PAGE)
+    page = logged_in_client(make_user()).get(PAGE)
     assert "You have no passkey yet." in page.text
 
 
 def test_the_settings_navigation_swaps_in_the_panel():
-    page = member_client(make_user()).get(PAGE, headers={**HX, "HX-Target": "settings-panel"})
+    page = logged_in_client(make_user()).get(PAGE, headers={**HX, "HX-Target": "settings-panel"})
     assert "<title>Passkeys · Board</title>" in page.text
     assert 'id="settings-nav"' in page.text
     assert "js/passkeys.js" in page.text
@@ -590,7 +575,7 @@ def test_the_settings_navigation_swaps_in_the_panel():
 def test_renaming_a_passkey():
     user, _ = with_passkey(name="Laptop")
     passkey = user.passkeys.get()
-    client = member_client(user)
+    client = logged_in_client(user)
     form = client.get(f"/accounts/passkeys/{passkey.pk}/rename/")
     assert form.status_code == 200
     assert 'value="Laptop"' in form.text
@@ -605,7 +590,7 @@ def test_renaming_a_passkey():
 def test_renaming_in_place_with_htmx():
     user, _ = with_passkey(name="Laptop")
     passkey = user.passkeys.get()
-    client = member_client(user)
+    client = logged_in_client(user)
     target = {**HX, "HX-Target": f"passkey-{passkey.pk}"}
     url = f"/accounts/passkeys/{passkey.pk}/rename/"
     form = client.get(url, headers=target)
@@ -626,7 +611,7 @@ def test_renaming_in_place_with_htmx():
 def test_removing_a_passkey_asks_first():
     user, _ = with_passkey(name="Laptop")
     passkey = user.passkeys.get()
-    client = member_client(user)
+    client = logged_in_client(user)
     url = f"/accounts/passkeys/{passkey.pk}/remove/"
     question = client.get(url)
     assert "Remove the passkey “Laptop”? You will no longer be able to sign in with it." in (
@@ -645,7 +630,7 @@ def test_removing_a_passkey_asks_first():
 def test_removing_a_passkey_needs_the_password_entered_lately():
     user, _ = with_passkey()
     passkey = user.passkeys.get()
-    client = member_client(user)
+    client = logged_in_client(user)
     url = f"/accounts/passkeys/{passkey.pk}/remove/"
     with later(minutes=11):
         prompt = client.post(url)
@@ -659,7 +644,7 @@ def test_removing_a_passkey_needs_the_password_entered_lately():
 def test_someone_elses_passkey_is_not_found(action):
     _, _ = with_passkey()
     passkey = Passkey.objects.get()
-    client = member_client(make_user())
+    client = logged_in_client(make_user())
     url = f"/accounts/passkeys/{passkey.pk}/{action}/"
     assert client.get(url).status_code == 404
     assert client.post(url, {"rename-name": "Mine now"}).status_code == 404
@@ -671,7 +656,7 @@ def test_someone_elses_passkey_is_not_found(action):
 
 @pytest.mark.parametrize("url", [ADD])
 def test_the_add_form_refuses_get(url):
-    assert member_client(make_user()).get(url).status_code == 405
+    assert logged_in_client(make_user()).get(url).status_code == 405
 
 
 def test_a_visitor_is_sent_to_log_in_for_the_section():
@@ -705,7 +690,7 @@ def test_the_member_hears_of_a_passkey_added_and_removed():
     assert "If it was not you" in added.body
 
     passkey = user.passkeys.get()
-    member_client(user).post(f"/accounts/passkeys/{passkey.pk}/remove/")
+    logged_in_client(user).post(f"/accounts/passkeys/{passkey.pk}/remove/")
     removed = wait_for_mail(2)[1]
     assert removed.subject == "A passkey was removed from your account"
     assert "The passkey named “MacBook” was removed from your account." in removed.body
@@ -733,7 +718,7 @@ def test_the_second_step_offers_a_passkey_to_members_who_have_one():
 def test_staff_see_members_passkeys_in_the_admin():
     user, _ = with_passkey(name="MacBook")
     passkey = user.passkeys.get()
-    client = member_client(make_user(is_staff=True, is_superuser=True))
+    client = logged_in_client(make_user(is_staff=True, is_superuser=True))
     listing = client.get("/admin/accounts/passkey/")
     assert listing.status_code == 200
     assert "MacBook" in listing.text

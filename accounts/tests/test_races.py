@@ -19,8 +19,8 @@ from django.urls import reverse
 from accounts.email import verification
 from accounts.tests.factories import PASSWORD, make_user
 from core.submissions import save_or_report_conflict
-from core.tests.helpers import RivalCommitsFirst
-from core.tests.servers import Visitor, all_at_once
+from support.races import RivalCommitsFirst, all_at_once
+from support.visitor import Visitor
 
 User = get_user_model()
 TAKEN = "A user with that username already exists."

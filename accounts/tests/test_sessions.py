@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.models import UserSession
 from accounts.tests.factories import FIREFOX, PASSWORD, SAFARI, later, make_user
-from core.tests.helpers import HX, messages_of
+from support.client import HX, log_in
+from support.html import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +27,14 @@ def session_reads(request, settings):
     settings.USER_CACHE_SECONDS = 60 if through_cache else 0
 
 
-def log_in(user, remember=False, **client_kwargs):
+def sign_in(user, remember=False, **client_kwargs):
     """A client signed in through the login form that has opened a page since, so that
-    its session and user are in the cache when sessions are read through it."""
+    its session and user are in the cache when sessions are read through it; and the
+    login's response, whose cookie some tests read."""
+    # More than support.client.signed_in_client: the page after the login, and the
+    # login's response.
     client = Client(**client_kwargs)
-    data = {"username": user.username, "password": PASSWORD}
-    if remember:
-        data["remember_me"] = "on"
-    response = client.post("/accounts/login/", data)
+    response = log_in(client, user, remember=remember)
     assert response.status_code == 302, response.content
     assert client.get("/articles/").status_code == 200
     return client, response
@@ -47,14 +48,14 @@ def is_logged_in(client):
 
 
 def test_without_remember_me_the_cookie_ends_with_the_browser():
-    _, response = log_in(make_user())
+    _, response = sign_in(make_user())
     cookie = response.cookies["sessionid"]
     assert cookie["max-age"] == ""
     assert cookie["expires"] == ""
 
 
 def test_with_remember_me_the_cookie_lasts_two_weeks():
-    _, response = log_in(make_user(), remember=True)
+    _, response = sign_in(make_user(), remember=True)
     assert response.cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
 
 
@@ -63,7 +64,7 @@ def test_login_form_offers_remember_me(client):
 
 
 def test_without_remember_me_two_idle_hours_end_the_session():
-    client, _ = log_in(make_user())
+    client, _ = sign_in(make_user())
     with later(hours=1, minutes=59):
         assert is_logged_in(client)
     with later(hours=4):  # two idle hours since the last request
@@ -75,13 +76,13 @@ def test_without_remember_me_two_idle_hours_end_the_session():
 
 
 def test_with_remember_me_idle_hours_do_not_end_the_session():
-    client, _ = log_in(make_user(), remember=True)
+    client, _ = sign_in(make_user(), remember=True)
     with later(days=3):
         assert is_logged_in(client)
 
 
 def test_remembered_session_is_renewed_by_activity():
-    client, _ = log_in(make_user(), remember=True)
+    client, _ = sign_in(make_user(), remember=True)
     with later(days=10):
         response = client.get("/articles/")
     assert response.cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
@@ -90,7 +91,7 @@ def test_remembered_session_is_renewed_by_activity():
 
 
 def test_every_session_ends_thirty_days_after_login():
-    client, _ = log_in(make_user(), remember=True)
+    client, _ = sign_in(make_user(), remember=True)
     for days in (10, 20, 29):
         with later(days=days):
             assert is_logged_in(client)
@@ -100,7 +101,7 @@ def test_every_session_ends_thirty_days_after_login():
 
 def test_expired_session_on_htmx_gets_hx_redirect_and_keeps_the_draft():
     user = make_user()
-    client, _ = log_in(user)
+    client, _ = sign_in(user)
     form = client.get("/articles/create/").content.decode()
     token = form.split('name="draft_owner" value="')[1].split('"')[0]
     with later(hours=3):
@@ -130,7 +131,7 @@ def session_writes(client, path="/articles/"):
 
 
 def test_activity_is_written_at_most_once_a_minute():
-    client, _ = log_in(make_user())
+    client, _ = sign_in(make_user())
     with later(seconds=30):
         assert session_writes(client) == []
     with later(seconds=61):
@@ -141,7 +142,7 @@ def test_activity_is_written_at_most_once_a_minute():
 
 def test_session_row_records_device_ip_and_times():
     user = make_user()
-    log_in(user, HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="203.0.113.7")
+    sign_in(user, HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="203.0.113.7")
     row = UserSession.objects.get(user=user)
     assert row.ip_address == "203.0.113.7"
     assert "Firefox" in row.user_agent
@@ -154,8 +155,8 @@ def test_session_row_records_device_ip_and_times():
 
 def test_sessions_page_lists_every_session_and_marks_this_one():
     user = make_user()
-    here, _ = log_in(user, HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="203.0.113.7")
-    log_in(user, HTTP_USER_AGENT=SAFARI, REMOTE_ADDR="198.51.100.2")
+    here, _ = sign_in(user, HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="203.0.113.7")
+    sign_in(user, HTTP_USER_AGENT=SAFARI, REMOTE_ADDR="198.51.100.2")
     content = here.get("/accounts/sessions/").content.decode()
     assert "Firefox on Windows" in content
     assert "Mobile Safari on iOS" in content
@@ -168,7 +169,7 @@ def test_sessions_page_lists_every_session_and_marks_this_one():
 
 def test_sessions_page_never_shows_session_keys():
     user = make_user()
-    here, _ = log_in(user)
+    here, _ = sign_in(user)
     content = here.get("/accounts/sessions/").content.decode()
     for row in UserSession.objects.filter(user=user):
         assert row.session_key not in content
@@ -180,8 +181,8 @@ def test_sessions_page_needs_login(client):
 
 def test_signing_out_one_session_makes_it_anonymous_on_its_next_request():
     user = make_user()
-    here, _ = log_in(user)
-    there, _ = log_in(user)
+    here, _ = sign_in(user)
+    there, _ = sign_in(user)
     other = UserSession.objects.get(session_key=there.session.session_key)
     response = here.post(f"/accounts/sessions/{other.public_id}/sign-out/")
     assert response.status_code == 302
@@ -191,8 +192,8 @@ def test_signing_out_one_session_makes_it_anonymous_on_its_next_request():
 
 def test_signing_out_all_other_sessions():
     user = make_user()
-    here, _ = log_in(user)
-    others = [log_in(user)[0] for _ in range(2)]
+    here, _ = sign_in(user)
+    others = [sign_in(user)[0] for _ in range(2)]
     response = here.post("/accounts/sessions/sign-out-others/", follow=True)
     assert not any(is_logged_in(client) for client in others)
     assert is_logged_in(here)
@@ -201,8 +202,8 @@ def test_signing_out_all_other_sessions():
 
 
 def test_cannot_sign_out_someone_elses_session():
-    mine, _ = log_in(make_user())
-    theirs, _ = log_in(make_user())
+    mine, _ = sign_in(make_user())
+    theirs, _ = sign_in(make_user())
     row = UserSession.objects.get(session_key=theirs.session.session_key)
     response = mine.post(f"/accounts/sessions/{row.public_id}/sign-out/")
     assert response.status_code == 404
@@ -211,7 +212,7 @@ def test_cannot_sign_out_someone_elses_session():
 
 def test_signing_out_this_session_from_the_sessions_page_is_refused():
     user = make_user()
-    here, _ = log_in(user)
+    here, _ = sign_in(user)
     this = UserSession.objects.get(session_key=here.session.session_key)
     response = here.post(f"/accounts/sessions/{this.public_id}/sign-out/")
     assert response.status_code == 404  # Log out is the way to end this one
@@ -220,8 +221,8 @@ def test_signing_out_this_session_from_the_sessions_page_is_refused():
 
 def test_signing_out_one_session_by_get_is_refused():
     user = make_user()
-    here, _ = log_in(user)
-    there, _ = log_in(user)
+    here, _ = sign_in(user)
+    there, _ = sign_in(user)
     other = UserSession.objects.get(session_key=there.session.session_key)
     assert here.get(f"/accounts/sessions/{other.public_id}/sign-out/").status_code == 405
     assert is_logged_in(there)
@@ -229,8 +230,8 @@ def test_signing_out_one_session_by_get_is_refused():
 
 def test_signing_out_the_others_asks_first_on_a_page_of_its_own():
     user = make_user()
-    here, _ = log_in(user)
-    others = [log_in(user)[0] for _ in range(2)]
+    here, _ = sign_in(user)
+    others = [sign_in(user)[0] for _ in range(2)]
     sessions_page = here.get("/accounts/sessions/").text
     # The button is a link to the question, not a form that acts at once.
     assert 'href="/accounts/sessions/sign-out-others/"' in sessions_page
@@ -245,8 +246,8 @@ def test_signing_out_the_others_asks_first_on_a_page_of_its_own():
 
 def test_with_htmx_the_question_takes_the_place_of_the_button_and_cancel_puts_it_back():
     user = make_user()
-    here, _ = log_in(user)
-    log_in(user)
+    here, _ = sign_in(user)
+    sign_in(user)
     headers = {**HX, "HX-Target": "sign-out-others"}
     question = here.get("/accounts/sessions/sign-out-others/", headers=headers).text
     assert question.lstrip().startswith('<div id="sign-out-others"')
@@ -261,7 +262,7 @@ def test_with_htmx_the_question_takes_the_place_of_the_button_and_cancel_puts_it
 
 
 def test_with_no_other_session_there_is_nothing_to_sign_out():
-    here, _ = log_in(make_user())
+    here, _ = sign_in(make_user())
     assert 'href="/accounts/sessions/sign-out-others/"' not in here.get("/accounts/sessions/").text
     page = here.get("/accounts/sessions/sign-out-others/").text
     assert "You are not signed in anywhere else." in page
@@ -270,8 +271,8 @@ def test_with_no_other_session_there_is_nothing_to_sign_out():
 
 def test_this_device_is_listed_first():
     user = make_user()
-    here, _ = log_in(user, HTTP_USER_AGENT=FIREFOX)
-    there, _ = log_in(user, HTTP_USER_AGENT=SAFARI)
+    here, _ = sign_in(user, HTTP_USER_AGENT=FIREFOX)
+    there, _ = sign_in(user, HTTP_USER_AGENT=SAFARI)
     # The other one was active more recently: still, this device comes first.
     UserSession.objects.filter(session_key=there.session.session_key).update(
         last_activity=timezone.now() + timedelta(hours=1)
@@ -283,8 +284,8 @@ def test_this_device_is_listed_first():
 
 def test_password_change_can_keep_other_sessions():
     user = make_user()
-    here, _ = log_in(user)
-    there, _ = log_in(user)
+    here, _ = sign_in(user)
+    there, _ = sign_in(user)
     new = "a-new-Passphrase-77"
     data = {
         "old_password": PASSWORD,
@@ -301,8 +302,8 @@ def test_password_change_can_keep_other_sessions():
 
 def test_sensitive_action_after_ten_minutes_asks_for_the_password_first():
     user = make_user()
-    here, _ = log_in(user)
-    there, _ = log_in(user)
+    here, _ = sign_in(user)
+    there, _ = sign_in(user)
     with later(minutes=11):
         prompt = here.post("/accounts/sessions/sign-out-others/")
         assert prompt.status_code == 200
@@ -320,7 +321,7 @@ def test_sensitive_action_after_ten_minutes_asks_for_the_password_first():
 
 def test_the_sudo_prompt_never_puts_the_password_back_into_the_page():
     user = make_user(email="old@example.org")
-    here, _ = log_in(user)
+    here, _ = sign_in(user)
     typed = "a-Wrong-guess-9876"
     data = {"email": "new@example.org", "sudo-password": typed}
     with later(minutes=11):
@@ -333,7 +334,7 @@ def test_the_sudo_prompt_never_puts_the_password_back_into_the_page():
 
 
 def test_the_sudo_prompt_posts_back_to_the_action_it_interrupted():
-    here, _ = log_in(make_user())
+    here, _ = sign_in(make_user())
     with later(minutes=11):
         for headers in ({}, HX):
             prompt = here.post("/accounts/sessions/sign-out-others/", headers=headers)
@@ -343,7 +344,7 @@ def test_the_sudo_prompt_posts_back_to_the_action_it_interrupted():
 
 def test_sudo_mode_lasts_ten_minutes_after_confirming():
     user = make_user()
-    here, _ = log_in(user)
+    here, _ = sign_in(user)
     with later(minutes=11):
         here.post("/accounts/sessions/sign-out-others/", {"sudo-password": PASSWORD})
     with later(minutes=20):
@@ -353,7 +354,7 @@ def test_sudo_mode_lasts_ten_minutes_after_confirming():
 
 def test_email_change_needs_sudo_and_keeps_what_was_typed():
     user = make_user(email="old@example.org")
-    here, _ = log_in(user)
+    here, _ = sign_in(user)
     data = {"email": "new@example.org"}
     with later(minutes=11):
         prompt = here.post("/accounts/email/", data)
@@ -369,14 +370,14 @@ def test_email_change_needs_sudo_and_keeps_what_was_typed():
 
 def test_saving_the_same_email_again_needs_no_sudo():
     user = make_user(email="old@example.org")
-    here, _ = log_in(user)
+    here, _ = sign_in(user)
     with later(minutes=30):
         assert here.post("/accounts/email/", {"email": "old@example.org"}).status_code == 302
 
 
 def test_name_change_needs_no_sudo():
     user = make_user(email="old@example.org")
-    here, _ = log_in(user)
+    here, _ = sign_in(user)
     with later(minutes=30):
         assert here.post("/accounts/update/", {"first_name": "Ada"}).status_code == 302
     user.refresh_from_db()
@@ -384,7 +385,7 @@ def test_name_change_needs_no_sudo():
 
 
 def test_htmx_sudo_prompt_takes_the_place_of_the_content():
-    here, _ = log_in(make_user())
+    here, _ = sign_in(make_user())
     with later(minutes=11):
         response = here.post("/accounts/sessions/sign-out-others/", headers=HX)
     assert response["HX-Retarget"] == "#main"

@@ -16,21 +16,14 @@ from accounts.sessions import activity
 from accounts.signin import flow
 from accounts.signin.factors import Method
 from accounts.tests.factories import PASSWORD, later, make_user, wait_for_mail
-from core.tests.servers import Visitor, all_at_once
+from support.client import HX, log_in
+from support.races import all_at_once
+from support.visitor import Visitor
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HX-Request": "true"}
 SECOND_STEP = "/accounts/login/two-factor/"
 WRONG_CODE = "That code is not right, or it was used already."
-
-
-def log_in(user, client=None, **data):
-    client = client or Client()
-    response = client.post(
-        "/accounts/login/", {"username": user.username, "password": PASSWORD, **data}
-    )
-    return client, response
 
 
 def signed_in(client):
@@ -50,28 +43,19 @@ def code_at(secret, seconds_from_now=0):
     return pyotp.TOTP(secret).at(time.time() + seconds_from_now)
 
 
-def halfway(user, client=None):
-    """A client whose password step is done."""
-    client, response = log_in(user, client)
-    assert response.status_code == 302
-    assert response.url == SECOND_STEP
-    return client
-
-
 # Turning it on
 
 
-def test_turning_on_asks_for_the_password_when_it_was_not_entered_lately():
-    client, _ = log_in(make_user())
+def test_turning_on_asks_for_the_password_when_it_was_not_entered_lately(member_client):
+    client = member_client
     with later(seconds=settings.SUDO_MODE_TIMEOUT + 1):
         response = client.post("/accounts/two-factor/setup/")
     assert "Confirm your password" in response.text
     assert totp.SETUP_SECRET not in client.session
 
 
-def test_turning_on_shows_a_qr_code_and_the_key_then_needs_a_first_code():
-    user = make_user()
-    client, _ = log_in(user)
+def test_turning_on_shows_a_qr_code_and_the_key_then_needs_a_first_code(member, member_client):
+    user, client = member, member_client
     page = client.post("/accounts/two-factor/setup/")
     secret = client.session[totp.SETUP_SECRET]
     assert "<svg" in page.text
@@ -91,8 +75,8 @@ def test_turning_on_shows_a_qr_code_and_the_key_then_needs_a_first_code():
     assert totp.SETUP_SECRET not in client.session
 
 
-def test_the_secret_being_set_up_stays_the_same_until_it_is_confirmed():
-    client, _ = log_in(make_user())
+def test_the_secret_being_set_up_stays_the_same_until_it_is_confirmed(member_client):
+    client = member_client
     client.post("/accounts/two-factor/setup/")
     secret = client.session[totp.SETUP_SECRET]
     client.post("/accounts/two-factor/setup/", {"code": "000000"})
@@ -100,9 +84,8 @@ def test_the_secret_being_set_up_stays_the_same_until_it_is_confirmed():
     assert client.session[totp.SETUP_SECRET] == secret
 
 
-def test_a_wrong_first_code_turns_nothing_on():
-    user = make_user()
-    client, _ = log_in(user)
+def test_a_wrong_first_code_turns_nothing_on(member, member_client):
+    user, client = member, member_client
     client.post("/accounts/two-factor/setup/")
     secret = client.session[totp.SETUP_SECRET]
     wrong = f"{(int(code_at(secret)) + 1) % 1_000_000:06d}"
@@ -112,8 +95,8 @@ def test_a_wrong_first_code_turns_nothing_on():
     assert not TOTPDevice.objects.filter(user=user).exists()
 
 
-def test_the_setup_page_without_a_setup_under_way_leads_to_the_section():
-    client, _ = log_in(make_user())
+def test_the_setup_page_without_a_setup_under_way_leads_to_the_section(member_client):
+    client = member_client
     response = client.get("/accounts/two-factor/setup/")
     assert response.status_code == 302
     assert response.url == "/accounts/two-factor/"
@@ -147,8 +130,8 @@ def test_the_section_says_whether_it_is_on_and_how_many_recovery_codes_are_left(
     assert "Turn on two-factor sign-in" in other.get("/accounts/two-factor/").text
 
 
-def test_the_section_swaps_only_the_settings_panel_with_htmx():
-    client, _ = log_in(make_user())
+def test_the_section_swaps_only_the_settings_panel_with_htmx(member_client):
+    client = member_client
     response = client.get("/accounts/two-factor/", headers={**HX, "HX-Target": "settings-panel"})
     assert response.text.startswith("<title>Two-factor sign-in")
     assert 'id="settings-nav"' in response.text or "hx-swap-oob" in response.text
@@ -158,7 +141,7 @@ def test_the_section_swaps_only_the_settings_panel_with_htmx():
 # The second step of a login
 
 
-def test_the_password_alone_does_not_sign_in_a_member_with_two_factor():
+def test_the_password_alone_does_not_sign_in_a_member_with_two_factor(halfway):
     user, _, _ = with_two_factor()
     client = halfway(user)
     assert not signed_in(client)
@@ -169,7 +152,8 @@ def test_the_password_alone_does_not_sign_in_a_member_with_two_factor():
 
 def test_a_member_without_two_factor_signs_in_with_the_password_alone():
     user = make_user()
-    client, response = log_in(user)
+    client = Client()
+    response = log_in(client, user)
     assert response.status_code == 302
     assert response.url == "/articles/"
     assert client.session[activity.SIGN_IN_METHOD] == Method.PASSWORD
@@ -206,18 +190,19 @@ def test_an_unsafe_next_is_not_carried_to_the_second_step():
 
 def test_remember_me_is_kept_through_the_second_step():
     user, secret, _ = with_two_factor()
-    client, _ = log_in(user, remember_me="on")
+    client = Client()
+    log_in(client, user, remember=True)
     done = client.post(SECOND_STEP, {"code": code_at(secret)})
     assert done.cookies["sessionid"]["max-age"] == settings.SESSION_REMEMBER_ME_AGE
 
 
-def test_a_code_of_the_step_before_or_after_is_accepted_for_a_clock_a_little_off():
+def test_a_code_of_the_step_before_or_after_is_accepted_for_a_clock_a_little_off(halfway):
     user, secret, _ = with_two_factor()
     client = halfway(user)
     assert client.post(SECOND_STEP, {"code": code_at(secret, -30)}).status_code == 302
 
 
-def test_an_old_code_is_refused():
+def test_an_old_code_is_refused(halfway):
     user, secret, _ = with_two_factor()
     client = halfway(user)
     response = client.post(SECOND_STEP, {"code": code_at(secret, -90)})
@@ -226,7 +211,7 @@ def test_an_old_code_is_refused():
     assert not signed_in(client)
 
 
-def test_a_code_is_refused_a_second_time():
+def test_a_code_is_refused_a_second_time(halfway):
     user, secret, _ = with_two_factor()
     code = code_at(secret)
     first = halfway(user)
@@ -238,20 +223,20 @@ def test_a_code_is_refused_a_second_time():
     assert not signed_in(second)
 
 
-def test_after_a_code_is_used_the_code_before_it_is_refused_too():
+def test_after_a_code_is_used_the_code_before_it_is_refused_too(halfway):
     user, secret, _ = with_two_factor()
     assert halfway(user).post(SECOND_STEP, {"code": code_at(secret, 30)}).status_code == 302
     assert halfway(user).post(SECOND_STEP, {"code": code_at(secret)}).status_code == 422
 
 
-def test_the_code_of_another_members_app_is_refused():
+def test_the_code_of_another_members_app_is_refused(halfway):
     user, _, _ = with_two_factor()
     _, other_secret, _ = with_two_factor()
     response = halfway(user).post(SECOND_STEP, {"code": code_at(other_secret)})
     assert response.status_code == 422
 
 
-def test_the_second_step_expires_after_a_few_minutes():
+def test_the_second_step_expires_after_a_few_minutes(halfway):
     user, secret, _ = with_two_factor()
     with later(seconds=0):
         client = halfway(user)
@@ -271,7 +256,7 @@ def test_the_second_step_without_a_password_first_leads_to_the_login():
     assert response.url == "/accounts/login/?next=%2Farticles%2Fcreate%2F"
 
 
-def test_the_second_step_of_a_member_deactivated_meanwhile_leads_to_the_login():
+def test_the_second_step_of_a_member_deactivated_meanwhile_leads_to_the_login(halfway):
     user, secret, _ = with_two_factor()
     client = halfway(user)
     user.is_active = False
@@ -288,7 +273,7 @@ def test_the_password_step_starts_a_new_session_key():
     client.get("/accounts/login/")
     client.session.save()
     before = client.session.session_key
-    log_in(user, client)
+    log_in(client, user)
     assert client.session.session_key != before
 
 
@@ -307,7 +292,7 @@ def test_with_htmx_the_password_step_moves_to_the_second_step_in_place():
 # Recovery codes at sign-in
 
 
-def test_a_recovery_code_signs_in_once():
+def test_a_recovery_code_signs_in_once(halfway):
     user, _, codes = with_two_factor()
     client = halfway(user)
     done = client.post(SECOND_STEP, {"code": codes[3].upper().replace("-", " ")}, follow=True)
@@ -319,7 +304,7 @@ def test_a_recovery_code_signs_in_once():
     assert not signed_in(again)
 
 
-def test_the_last_recovery_code_says_to_make_new_ones():
+def test_the_last_recovery_code_says_to_make_new_ones(halfway):
     user, _, codes = with_two_factor()
     for code in codes[:-1]:
         assert recovery.use_recovery_code(user, code)
@@ -330,7 +315,7 @@ def test_the_last_recovery_code_says_to_make_new_ones():
 # Wrong codes count toward the lockout
 
 
-def test_wrong_codes_lock_the_account_like_wrong_passwords(settings):
+def test_wrong_codes_lock_the_account_like_wrong_passwords(settings, halfway):
     user, secret, _ = with_two_factor()
     client = halfway(user)
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
@@ -345,11 +330,11 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(settings):
     # Neither the right code nor the password gets in now.
     assert client.post(SECOND_STEP, {"code": code_at(secret)}).status_code in (302, 429)
     assert not signed_in(client)
-    _, password_again = log_in(user, client)
+    password_again = log_in(client, user)
     assert password_again.status_code == 429
 
 
-def test_the_code_is_never_written_into_the_lockout_log():
+def test_the_code_is_never_written_into_the_lockout_log(halfway):
     from axes.models import AccessAttempt
 
     user, _, _ = with_two_factor()
@@ -428,7 +413,7 @@ def test_turning_off_needs_a_recent_password_then_removes_the_app_and_the_codes(
     assert done.status_code == 302
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert not RecoveryCode.objects.filter(user=user).exists()
-    _, response = log_in(user)
+    response = log_in(Client(), user)
     assert response.url == "/articles/"  # the password alone signs in again
 
 
@@ -513,6 +498,7 @@ def test_turning_on_off_and_new_codes_are_told_by_mail(django_capture_on_commit_
 
 def test_a_recovery_code_used_is_told_by_mail_with_how_many_are_left(
     django_capture_on_commit_callbacks,
+    halfway,
 ):
     user, _, codes = with_two_factor(email="ada@example.org", email_verified=True)
     client = halfway(user)
@@ -571,7 +557,7 @@ def test_wrong_codes_sent_at_once_are_each_refused_never_a_server_error(live_ser
     assert statuses.count(429) >= len(visitors) - settings.AXES_FAILURE_LIMIT + 1
 
 
-def test_the_second_step_offers_a_passkey_only_to_members_who_have_one():
+def test_the_second_step_offers_a_passkey_only_to_members_who_have_one(halfway):
     from accounts.models import Passkey
 
     user, _, _ = with_two_factor()

@@ -20,7 +20,8 @@ from django.test import Client
 
 from accounts.backends import find_account
 from accounts.tests.factories import PASSWORD, later, make_user, start_of_a_window
-from core.tests.helpers import HX, logged_in_client, messages_of
+from support.client import HX, log_in, logged_in_client
+from support.html import messages_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_sent_at_once")]
 
@@ -47,10 +48,6 @@ def link_to(address):
     sent = [m for m in mail.outbox if m.to == [address]]
     assert sent, [m.to for m in mail.outbox]
     return LINK.search(sent[-1].body)[1]
-
-
-def log_in(client, identifier, password=PASSWORD):
-    return client.post("/accounts/login/", {"username": identifier, "password": password})
 
 
 def pending(username, email="old@example.org", new="new@example.org"):

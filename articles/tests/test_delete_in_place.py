@@ -5,19 +5,15 @@ removes the row; from the article's page, goes to the list."""
 import json
 
 import pytest
-from django.test import Client
 
 from articles.models import Article
-from articles.tests.factories import make_article
-from core.tests.helpers import HX
+from support.client import HX
 
 pytestmark = pytest.mark.django_db
 
 
-def test_htmx_delete_from_the_list_removes_only_the_row():
-    article = make_article(title="Going")
-    client = Client()
-    client.force_login(article.author)
+def test_htmx_delete_from_the_list_removes_only_the_row(authored):
+    article, client = authored(title="Going")
     headers = {**HX, "HX-Target": f"article-{article.pk}"}
     response = client.post(f"/articles/{article.pk}/delete/", headers=headers)
     content = response.content.decode()
@@ -29,18 +25,14 @@ def test_htmx_delete_from_the_list_removes_only_the_row():
     assert not Article.objects.exists()
 
 
-def test_htmx_delete_from_the_article_page_goes_to_the_list():
-    article = make_article()
-    client = Client()
-    client.force_login(article.author)
+def test_htmx_delete_from_the_article_page_goes_to_the_list(authored):
+    article, client = authored()
     response = client.post(f"/articles/{article.pk}/delete/", headers=HX)
     assert json.loads(response["HX-Location"]) == {"path": "/articles/", "target": "#main"}
 
 
-def test_list_rows_carry_an_in_place_delete_for_the_author_without_a_browser_dialog():
-    article = make_article()
-    client = Client()
-    client.force_login(article.author)
+def test_list_rows_carry_an_in_place_delete_for_the_author_without_a_browser_dialog(authored):
+    article, client = authored()
     content = client.get("/articles/").content.decode()
     assert f'id="article-{article.pk}"' in content
     assert f'hx-get="/articles/{article.pk}/delete/" hx-target="closest li"' in content
@@ -54,10 +46,8 @@ def asked_in_place(client, article, target):
     return client.get(f"/articles/{article.pk}/delete/", headers=headers).content.decode()
 
 
-def test_the_list_row_turns_into_its_confirmation_and_cancel_puts_it_back():
-    article = make_article(title="Maybe")
-    client = Client()
-    client.force_login(article.author)
+def test_the_list_row_turns_into_its_confirmation_and_cancel_puts_it_back(authored):
+    article, client = authored(title="Maybe")
     row = asked_in_place(client, article, f"article-{article.pk}")
     assert row.lstrip().startswith(f'<li id="article-{article.pk}" class="list-group-item')
     assert "Delete “Maybe”? This cannot be undone." in row
@@ -80,10 +70,8 @@ def test_the_list_row_turns_into_its_confirmation_and_cancel_puts_it_back():
     assert 'hx-swap="outerHTML" autofocus>Delete<' in back  # the focus back on Delete
 
 
-def test_the_article_buttons_turn_into_the_confirmation_and_cancel_puts_them_back():
-    article = make_article(title="Maybe")
-    client = Client()
-    client.force_login(article.author)
+def test_the_article_buttons_turn_into_the_confirmation_and_cancel_puts_them_back(authored):
+    article, client = authored(title="Maybe")
     buttons = asked_in_place(client, article, "article-actions")
     assert buttons.lstrip().startswith('<div id="article-actions" class="mt-4">')
     assert "Delete “Maybe”? This cannot be undone." in buttons

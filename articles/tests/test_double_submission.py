@@ -9,8 +9,8 @@ from accounts.tests.factories import make_user
 from articles.forms import NewArticleForm
 from articles.models import Article
 from articles.tests.factories import make_article
-from core.tests.helpers import RivalCommitsFirst
-from core.tests.servers import Visitor, all_at_once
+from support.races import RivalCommitsFirst, all_at_once
+from support.visitor import Visitor
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, later, make_user
+from accounts.tests.factories import later, make_user
 from articles.models import Article
-from articles.tests.factories import make_article
-from core.tests.helpers import HX, messages_of
+from support.client import HX, log_in
+from support.html import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +16,6 @@ def owner_token(client, url):
     """The signed owner token from the form, as the browser would post it back."""
     content = client.get(url).content.decode()
     return re.search(r'name="draft_owner" value="([^"]+)"', content).group(1)
-
-
-def log_in(client, user, next_url=""):
-    data = {"username": user.username, "password": PASSWORD, "next": next_url}
-    return client.post("/accounts/login/", data)
 
 
 def signed_out_mid_form(client, user, url):
@@ -46,7 +41,7 @@ def test_draft_survives_an_expired_session_and_comes_back_after_login(client):
     assert response.url == "/accounts/login/?next=/articles/create/"
     assert not Article.objects.exists()
 
-    assert log_in(client, user, "/articles/create/").url == "/articles/create/"
+    assert log_in(client, user, next="/articles/create/").url == "/articles/create/"
     form = client.get("/articles/create/")
     assert form.context["form"]["title"].value() == "My draft"
     assert form.context["form"]["content"].value() == "Long text"
@@ -94,10 +89,9 @@ def test_draft_without_a_valid_owner_token_is_not_kept(client):
     assert "drafts" not in client.session
 
 
-def test_edit_draft_is_restored_for_the_author(client):
-    article = make_article(title="Before")
+def test_edit_draft_is_restored_for_the_author(authored):
+    article, client = authored(title="Before")
     url = f"/articles/{article.pk}/update/"
-    client.force_login(article.author)
     token = owner_token(client, url)
     expire_session(client)
     response = client.post(url, {"title": "After", "content": "New", "draft_owner": token})
@@ -134,10 +128,9 @@ def test_an_owner_token_older_than_a_month_keeps_no_draft(client):
         assert "drafts" not in client.session
 
 
-def test_drafts_of_two_forms_are_both_kept(client):
-    article = make_article(title="Before")
+def test_drafts_of_two_forms_are_both_kept(authored):
+    article, client = authored(title="Before")
     edit_url = f"/articles/{article.pk}/update/"
-    client.force_login(article.author)
     new_token, edit_token = owner_token(client, "/articles/create/"), owner_token(client, edit_url)
     expire_session(client)
     client.post("/articles/create/", {"title": "New", "content": "C", "draft_owner": new_token})

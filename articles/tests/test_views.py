@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.tests.factories import PASSWORD, make_user
 from articles.models import Article
 from articles.tests.factories import make_article
-from core.tests.helpers import logged_in_client
+from support.client import logged_in_client
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,11 @@
+"""Fixtures of core's tests (the ones every app's tests use are in the root conftest.py;
+plain helpers in support/ and core/tests/helpers.py)."""
+
 from types import SimpleNamespace
 
 import pytest
 
-from e2e.smtp import Inbox, start_server
+from support.smtp import Inbox, start_server
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from accounts.tests.factories import PASSWORD, make_user
-from core.tests.servers import Visitor
+from support.visitor import Visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

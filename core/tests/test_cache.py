@@ -5,16 +5,14 @@ import logging
 
 import pytest
 from django.core.cache import caches
-from django.test import override_settings
 
 from core import cache as redis_cache
-from core.tests.test_ratelimit import at, unreachable_redis_cache
+from core.tests.helpers import at
 
 
 @pytest.fixture
-def unreachable():
-    with override_settings(**unreachable_redis_cache()):
-        yield caches["default"]
+def unreachable(unreachable_redis):
+    return caches["default"]
 
 
 def test_every_call_uses_the_same_redis_client(unreachable):

@@ -25,7 +25,7 @@ from accounts.tests.factories import make_user
 from articles.models import Article
 from articles.tests.factories import make_article
 from core.tests.helpers import keys_in_caches
-from core.tests.servers import Visitor
+from support.visitor import Visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 
 from accounts.tests.factories import make_user
-from core.tests.helpers import HX, logged_in_client, menu_name
+from support.client import HX, logged_in_client
+from support.html import menu_name
 
 pytestmark = pytest.mark.django_db
 

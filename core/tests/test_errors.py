@@ -7,8 +7,9 @@ from django_htmx.middleware import HtmxDetails
 
 from accounts.tests.factories import make_user
 from articles.tests.factories import make_article
-from core.tests.helpers import HX, heading_of, texts_of, title_of
 from core.views import server_error
+from support.client import HX
+from support.html import heading_of, texts_of, title_of
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ import pytest
 from django.test import Client, override_settings
 
 from accounts.tests.factories import make_user
-from core.tests.test_ratelimit import unreachable_redis_cache
 
 
 def test_liveness_answers_without_touching_anything(client, db, django_assert_num_queries):
@@ -28,8 +27,8 @@ def test_readiness_reports_the_database():
 
 
 @pytest.mark.django_db
-def test_readiness_is_503_when_redis_cannot_be_reached():
-    with override_settings(**unreachable_redis_cache()):
+def test_readiness_is_503_when_redis_cannot_be_reached(unreachable_redis_settings):
+    with override_settings(**unreachable_redis_settings):
         response = Client().get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "ok", "redis": "unavailable"}

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from accounts.tests.factories import make_user
 from articles.tests.factories import make_article
-from core.tests.helpers import heading_of
+from support.html import heading_of
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django.test import Client
 
 from accounts.tests.factories import PASSWORD, make_user
 from articles.tests.factories import make_article
-from core.tests.helpers import HX, logged_in_client, menu_name
+from support.client import HX, logged_in_client
+from support.html import menu_name
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,9 @@ from accounts.tests.factories import PASSWORD, make_user
 from articles.models import Article
 from articles.tests.factories import make_article
 from core import pagecache
-from core.tests.helpers import HX, keys_in_caches, logged_in_client, menu_name, messages_of
-from core.tests.test_ratelimit import unreachable_redis_cache
+from core.tests.helpers import keys_in_caches
+from support.client import HX, logged_in_client
+from support.html import menu_name, messages_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -280,9 +281,11 @@ def locmem_keys(location):
     return list(_caches.get(location, {}))
 
 
-def test_pages_are_rendered_as_usual_while_the_cache_cannot_be_reached():
+def test_pages_are_rendered_as_usual_while_the_cache_cannot_be_reached(
+    unreachable_redis_settings,
+):
     article = make_article(title="Still here")
-    with override_settings(**unreachable_redis_cache()):
+    with override_settings(**unreachable_redis_settings):
         for _ in range(2):
             response, queries = get(Client(), article.get_absolute_url())
             assert "Still here" in response.text

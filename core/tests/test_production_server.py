@@ -10,16 +10,11 @@ import uuid
 import pytest
 import requests
 
-from core.tests.servers import (
-    BASE_DIR,
-    GUNICORN_ONLY,
-    SERVE,
-    Server,
-    Visitor,
-    all_at_once,
-    server_environment,
-)
-from e2e.smtp import free_port
+from support import BASE_DIR
+from support.ports import free_port
+from support.production import GUNICORN_ONLY, SERVE, ProductionServer, server_environment
+from support.races import all_at_once
+from support.visitor import Visitor
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +29,7 @@ def sqlite_env(tmp_path, mail_server):
 
 
 def test_production_command_serves_the_app_with_debug_off(tmp_path, sqlite_env):
-    with Server(tmp_path / "server.log", **sqlite_env) as server:
+    with ProductionServer(tmp_path / "server.log", **sqlite_env) as server:
         ready = requests.get(server.url + "/readyz", timeout=5)
         page = requests.get(server.url + "/articles/", timeout=5)
         stylesheet = requests.get(server.url + "/static/css/app.css", timeout=5)
@@ -56,7 +51,7 @@ def test_production_command_serves_the_app_with_debug_off(tmp_path, sqlite_env):
 def test_production_is_https_only_behind_its_declared_proxy(tmp_path, sqlite_env):
     env = {"DJANGO_HTTPS": "true", "DJANGO_PROXY_COUNT": "1", **sqlite_env}
     https = {"X-Forwarded-Proto": "https"}
-    with Server(tmp_path / "server.log", **env) as server:
+    with ProductionServer(tmp_path / "server.log", **env) as server:
         plain = requests.get(server.url + "/articles/", allow_redirects=False, timeout=5)
         health = requests.get(server.url + "/healthz", allow_redirects=False, timeout=5)
         secure = requests.get(server.url + "/articles/", headers=https, timeout=5)
@@ -77,7 +72,7 @@ def test_production_is_https_only_behind_its_declared_proxy(tmp_path, sqlite_env
 
 def test_production_command_can_be_run_again_on_the_same_database(tmp_path, sqlite_env):
     for run in range(2):
-        with Server(tmp_path / f"server{run}.log", **sqlite_env) as server:
+        with ProductionServer(tmp_path / f"server{run}.log", **sqlite_env) as server:
             assert requests.get(server.url + "/readyz", timeout=5).status_code == 200
 
 
@@ -102,7 +97,7 @@ def test_production_command_refuses_to_start_without_what_it_needs(
 
 
 def test_health_checks_answer_any_host_without_cookies(tmp_path, sqlite_env):
-    with Server(tmp_path / "server.log", **sqlite_env) as server:
+    with ProductionServer(tmp_path / "server.log", **sqlite_env) as server:
         # Load balancers ask by IP address, which is not an allowed host.
         health = requests.get(server.url + "/healthz", headers={"Host": "10.0.0.7:8000"}, timeout=5)
         ready = requests.get(server.url + "/readyz", headers={"Host": "10.0.0.7:8000"}, timeout=5)
@@ -118,7 +113,7 @@ def test_health_checks_answer_any_host_without_cookies(tmp_path, sqlite_env):
 def test_unreachable_database_gives_503_pages_and_readiness_but_liveness_stays_up(tmp_path):
     # A PostgreSQL address where nothing listens: every connection is refused.
     unreachable = f"postgres://postgres@127.0.0.1:{free_port()}/board"
-    server = Server(
+    server = ProductionServer(
         tmp_path / "server.log",
         command=GUNICORN_ONLY,  # the start's migrations would stop at the database
         DATABASE_URL=unreachable,
@@ -164,7 +159,7 @@ def test_sqlite_takes_concurrent_writes_from_several_workers(tmp_path, sqlite_en
     processes on one SQLite file: every write lands, none is refused as locked."""
     writers, articles_each, failures_each = 8, 5, 6
     env = {"WEB_CONCURRENCY": 4, "DJANGO_PROXY_COUNT": 1, **sqlite_env}
-    with Server(tmp_path / "server.log", **env) as server:
+    with ProductionServer(tmp_path / "server.log", **env) as server:
         visitors = [Visitor() for _ in range(writers)]
         names = [f"writer{i}" for i in range(writers)]
         signups = all_at_once(writers, lambda i: visitors[i].sign_up(server.url, names[i]))

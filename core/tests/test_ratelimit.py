@@ -5,55 +5,24 @@ refused; the fault tests (test_scale_out.py) stop the machine's own Redis instea
 """
 
 import logging
-from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.cache import cache
 from django.test import override_settings
-from django.utils import timezone
 
-from accounts.tests.factories import PASSWORD, make_user
+from accounts.tests.factories import make_user
 from core import ratelimit
-from e2e.smtp import free_port
+from core.tests.helpers import START, at
+from support.client import log_in
 
 pytestmark = pytest.mark.django_db
-
-
-def unreachable_redis_cache():
-    """Settings for a Redis cache at an address where nothing listens."""
-    url = f"redis://127.0.0.1:{free_port()}/0"
-    redis = {
-        "BACKEND": "core.cache.RedisCache",
-        "LOCATION": url,
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }
-    return {"CACHES": {"default": redis, "pages": redis}, "REDIS_URL": url, "REDIS_PAGES_URL": url}
-
-
-@pytest.fixture
-def unreachable_redis():
-    # Restored before the autouse fixture empties the cache at the end of the test.
-    with override_settings(**unreachable_redis_cache()):
-        yield
-
-
-START = timezone.now()
-
-
-def at(seconds):
-    """The clock stopped exactly `seconds` after the same start, in every test."""
-    return time_machine.travel(START + timedelta(seconds=seconds), tick=False)
 
 
 def warnings_of(caplog):
     """What the rate limits logged (the cache backend logs the outage in its own words)."""
     return [record for record in caplog.records if record.name == "core.ratelimit"]
-
-
-def log_in(client, username, password=PASSWORD):
-    return client.post("/accounts/login/", {"username": username, "password": password})
 
 
 def test_login_signup_and_reset_work_while_redis_cannot_be_reached(
@@ -102,9 +71,9 @@ def test_an_unreachable_cache_is_logged_once_per_interval(unreachable_redis, cap
     assert len(warnings_of(caplog)) == 2
 
 
-def test_limits_apply_again_once_the_cache_answers(settings):
+def test_limits_apply_again_once_the_cache_answers(settings, unreachable_redis_settings):
     settings.RATE_LIMITS = {"probe": (2, 3600)}
-    with at(0), override_settings(**unreachable_redis_cache()):
+    with at(0), override_settings(**unreachable_redis_settings):
         assert not ratelimit.hit("probe", "x")
     # The cache (this test's local memory) answers again, but is not asked until
     # RETRY_AFTER has passed: a hung server must not cost every request its timeout.
@@ -125,12 +94,14 @@ def test_the_outage_is_logged_again_once_a_whole_interval_has_passed(unreachable
     assert len(warnings_of(caplog)) == 2
 
 
-def test_while_the_cache_is_left_alone_nothing_is_reached_either(settings):
+def test_while_the_cache_is_left_alone_nothing_is_reached_either(
+    settings, unreachable_redis_settings
+):
     settings.RATE_LIMITS = {"probe": (1, 3600)}
     with at(0):
         assert ratelimit.hit("probe", "x") is False  # counted: one allowed
         assert ratelimit.reached("probe", "x")
-        with override_settings(**unreachable_redis_cache()):
+        with override_settings(**unreachable_redis_settings):
             assert not ratelimit.hit("probe", "y")
     with at(1):  # the cache answers again, but is left alone for RETRY_AFTER
         assert not ratelimit.reached("probe", "x")

@@ -28,8 +28,11 @@ from django.conf import settings
 
 from accounts.tests.factories import PASSWORD
 from core import ratelimit
-from core.tests.servers import Server, Visitor, all_at_once
-from e2e.smtp import Inbox, body, start_server
+from support.production import ProductionServer
+from support.races import all_at_once
+from support.servers import wait_until
+from support.smtp import Inbox, body, start_server
+from support.visitor import Visitor
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.redis]
 
@@ -95,13 +98,6 @@ def redis_answers():
     return result.stdout.strip() == "PONG"
 
 
-def wait_until(condition, timeout=60):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"still not true after {timeout} s: {condition}"
-        time.sleep(0.2)
-
-
 @pytest.fixture(autouse=True)
 def _services_always_restarted():
     yield
@@ -136,7 +132,7 @@ def cluster(tmp_path_factory):
     try:
         # One after the other, as a rolling deploy would: the first applies the migrations.
         for name in ("a", "b"):
-            servers.append(Server(logs / f"{name}.log", **env).start())
+            servers.append(ProductionServer(logs / f"{name}.log", **env).start())
         yield SimpleNamespace(
             a=servers[0], b=servers[1], env=env, logs=logs, inbox=inbox, database_url=database_url
         )
@@ -396,7 +392,7 @@ def test_postgresql_restart_mid_run_loses_nothing_committed_and_ends_no_session(
 
 
 def test_a_killed_server_leaves_the_other_serving_the_same_session(cluster):
-    doomed = Server(cluster.logs / "c.log", **cluster.env).start()
+    doomed = ProductionServer(cluster.logs / "c.log", **cluster.env).start()
     try:
         visitor = signed_up(doomed.url, "survivor")
         assert visitor.is_logged_in(doomed.url)

@@ -156,3 +156,28 @@ def test_sqlite_is_set_up_for_several_writing_processes(tmp_path):
         check=True,
     )
     assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
+
+
+def help_for_benchmark(**env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "help", "benchmark"],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_benchmark_command_exists_with_the_benchmarks_settings_only():
+    """`make bench` (scripts/bench.sh) runs manage.py benchmark with bench/settings.py:
+    the app's settings with bench/ installed. The app's own, as in production, lack it."""
+    benchmarking = help_for_benchmark(DJANGO_SETTINGS_MODULE="bench.settings")
+    assert benchmarking.returncode == 0, benchmarking.stderr
+    assert "--no-plain" in benchmarking.stdout
+    app = help_for_benchmark()
+    assert app.returncode != 0
+    assert "Unknown command: 'benchmark'" in app.stderr

@@ -8,7 +8,7 @@ from django.template import Context, Template
 
 from accounts.tests.factories import later, make_user
 from articles.tests.factories import make_article
-from core.tests.helpers import logged_in_client
+from support.client import logged_in_client
 
 
 def render(value, style=None):

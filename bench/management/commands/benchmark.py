@@ -29,14 +29,13 @@ import platform
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -53,6 +52,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from core import pagecache
+from support.ports import free_port
+from support.servers import NotAnswering, ServerProcess
 
 BASE_DIR = Path(settings.BASE_DIR)
 PASSWORD = "bench-password-1234"  # the seeded users' shared password
@@ -79,12 +80,6 @@ FLOOR = "robots.txt (whole middleware stack)"
 FLOORS = ("healthz", FLOOR)
 TIMES = "\N{MULTIPLICATION SIGN}"  # after a ratio: this app's rate over the plain app's
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Browser:
@@ -148,7 +143,7 @@ class Command(BaseCommand):
         self.seed(articles, users)
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
-        with ProductionServer(out / "server.log", workers=options["workers"]) as server:
+        with serving(production_server(out / "server.log", options["workers"])) as server:
             every_scenario = self.scenarios(server.url, articles)
             scenarios = every_scenario
             if options["only"]:
@@ -168,7 +163,8 @@ class Command(BaseCommand):
                 s for s in every_scenario if s["plain"] == s["name"] and s["name"] in wanted
             ]
             self.stdout.write("The plain Django app (bench/plain/), the same pages:")
-            with PlainServer(out / "plain-server.log", workers=options["workers"]) as plain:
+            plain_log = out / "plain-server.log"
+            with serving(plain_server(plain_log, options["workers"])) as plain:
                 member = self.signed_in(plain.url, READER)
                 for ours in plain_scenarios:
                     scenario = {
@@ -448,73 +444,41 @@ class Command(BaseCommand):
         return len(queries)
 
 
-class ProductionServer:
-    """scripts/serve.sh on a free port, with a throwaway secret key, over plain HTTP."""
-
-    name = "The server"
-    ready_path = "/readyz"
-
-    def __init__(self, log_path, workers):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-        env.update(
-            DJANGO_DEBUG="false",
-            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-            DJANGO_ALLOWED_HOSTS="127.0.0.1",
-            DJANGO_HTTPS="false",  # no TLS proxy in front of this run
-            DJANGO_EMAIL_CONSOLE="true",
-            BIND=f"127.0.0.1:{self.port}",
-            WEB_CONCURRENCY=str(workers),
-            GUNICORN_LOG_LEVEL="warning",
-        )
-        if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and not env.get(
-            "DATABASE_URL"
-        ):
-            env["DATABASE_URL"] = f"sqlite:///{settings.DATABASES['default']['NAME']}"
-        self.env = env
-        self.process = None
-
-    def __enter__(self):
-        self.log = self.log_path.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603
-            self.command(),
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.log.close()
-                raise CommandError(f"{self.name} exited at start: see {self.log_path}")
-            try:
-                with urllib.request.urlopen(self.url + self.ready_path, timeout=1) as response:  # noqa: S310
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.3)
-        self.__exit__()
-        raise CommandError(f"{self.name} did not answer in 120 s: see {self.log_path}")
-
-    def __exit__(self, *exc_info):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.log.close()
-
-    def command(self):
-        return [str(BASE_DIR / "scripts" / "serve.sh")]
+def server_environment(port, workers):
+    """Production mode on 127.0.0.1:`port` over plain HTTP, with a throwaway secret key,
+    on this run's database (DATABASE_URL, else the SQLite file this process uses)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_HTTPS="false",  # no TLS proxy in front of this run
+        DJANGO_EMAIL_CONSOLE="true",
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY=str(workers),
+        GUNICORN_LOG_LEVEL="warning",
+    )
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and not env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = f"sqlite:///{settings.DATABASES['default']['NAME']}"
+    return env
 
 
-class PlainServer(ProductionServer):
+def production_server(log_path, workers):
+    """scripts/serve.sh on a free port, ready once /readyz answers."""
+    port = free_port()
+    return ServerProcess(
+        [str(BASE_DIR / "scripts" / "serve.sh")],
+        port=port,
+        env=server_environment(port, workers),
+        cwd=BASE_DIR,
+        log_path=log_path,
+        ready_path="/readyz",
+        name="The server",
+        stop_timeout=30,
+    )
+
+
+def plain_server(log_path, workers):
     """The plain app (bench/plain/) on a free port, under gunicorn with our server's
     settings (core/gunicorn.py: the same sync workers, preloading, keep-alive and access
     log), its own process group, the same database, a throwaway secret key.
@@ -524,23 +488,38 @@ class PlainServer(ProductionServer):
     sessions: django_session) are there already, because our project installs the same
     apps and scripts/bench.sh runs our migrations before this command.
     """
-
-    name = "The plain app's server"
-    ready_path = "/healthz"  # through its whole middleware stack
-
-    def __init__(self, log_path, workers):
-        super().__init__(log_path, workers)
-        self.env["DJANGO_SETTINGS_MODULE"] = "bench.plain.settings"
-
-    def command(self):
-        return [
+    port = free_port()
+    return ServerProcess(
+        [
             sys.executable,
             "-m",
             "gunicorn",
             "--config",
             str(BASE_DIR / "core" / "gunicorn.py"),
             "bench.plain.wsgi:application",  # instead of the configuration's wsgi_app
-        ]
+        ],
+        port=port,
+        env={**server_environment(port, workers), "DJANGO_SETTINGS_MODULE": "bench.plain.settings"},
+        cwd=BASE_DIR,
+        log_path=log_path,
+        ready_path="/healthz",  # through its whole middleware stack
+        name="The plain app's server",
+        stop_timeout=30,
+    )
+
+
+@contextmanager
+def serving(server):
+    """The server started (its log begun anew) until the block ends, then stopped."""
+    server.log_path.unlink(missing_ok=True)
+    try:
+        server.start(timeout=120)
+    except NotAnswering as error:
+        raise CommandError(f"{server.name} {error}: see {server.log_path}") from None
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def machine():

@@ -1,17 +1,20 @@
-"""A real SMTP server for browser tests that read the app's email.
+"""A real SMTP server on 127.0.0.1 for tests that read the app's email.
 
-The live server runs in the test's process, so pointing Django's settings at this server
-is enough for the app to send it what it would send a user.
+`start_server(Inbox())` runs aiosmtpd's server in a thread of this process; the `Inbox`
+keeps what it is sent. The app finds it through `smtp_mailers(port)` (settings.MAILERS:
+the tests' own app and pytest-django's live server, which run in this process) or through
+EMAIL_HOST and EMAIL_PORT (servers started as processes). The fixtures are in the
+conftest.py files: `smtp_inbox` (root, and e2e's) and `mail_server` (core/tests).
 """
 
 import email
 import re
-import socket
 import threading
 from email import policy
 
-import pytest
 from aiosmtpd.controller import Controller
+
+from support.ports import free_port
 
 RESET_LINK = re.compile(r"https?://\S+/accounts/password/reset/\S+/")
 
@@ -93,12 +96,6 @@ def reset_link(message):
     return found[0]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def smtp_mailers(port, timeout=5):
     """settings.MAILERS that send over SMTP to 127.0.0.1:`port`."""
     return {
@@ -110,6 +107,8 @@ def smtp_mailers(port, timeout=5):
 
 
 def start_server(handler, attempts=3):
+    """aiosmtpd's server for `handler` (an Inbox), started on a free port of 127.0.0.1
+    (its `port`); it answers once this returns. Stop it with its stop()."""
     # Another process may take the free port before the server binds it (pytest -n).
     for attempt in range(attempts):
         controller = Controller(
@@ -123,18 +122,3 @@ def start_server(handler, attempts=3):
         else:
             return controller
     raise AssertionError("unreachable")
-
-
-# Named apart from the fixture, so that a test module can import it (to use it without
-# a conftest) while its tests take `smtp_inbox` as an argument.
-@pytest.fixture(name="smtp_inbox")
-def smtp_inbox_fixture(request, base_url):
-    """An SMTP server on 127.0.0.1 that the live server's app sends its email to."""
-    if base_url:
-        pytest.skip("reads the app's email from a local SMTP server: live server only")
-    inbox = Inbox()
-    controller = start_server(inbox)
-    settings = request.getfixturevalue("settings")
-    settings.MAILERS = smtp_mailers(controller.port)
-    yield inbox
-    controller.stop()
