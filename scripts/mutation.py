@@ -16,11 +16,18 @@ TARGET = 0.90
 # Authentication, sessions, sudo mode, rate limits, drafts, permissions and redirects.
 SECURITY_MODULES = {
     "accounts.backends",
-    "accounts.sessions.activity",
-    "accounts.sessions.middleware",
     "accounts.models",
+    # What was accounts.activity, accounts.middleware, accounts.session_store,
+    # accounts.sudo and accounts.views before accounts/ was split by concern.
+    "accounts.sessions.activity",
+    "accounts.sessions.devices",
+    "accounts.sessions.middleware",
     "accounts.sessions.store",
+    "accounts.sessions.views",
+    "accounts.settings_area.sections",
     "accounts.settings_area.sudo",
+    "accounts.settings_area.views",
+    "accounts.signin.password_reset",
     "accounts.signin.views",
     "articles.views",
     "core.decorators",
