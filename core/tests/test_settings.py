@@ -19,12 +19,17 @@ PRODUCTION = {
 
 
 def run_check(*options, **env):
+    return run_manage("check", *options, **env)
+
+
+def run_manage(*arguments, **env):
+    """manage.py in a process of its own, configured by `env` alone."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     for name in ("DATABASE_URL", "REDIS_URL", "REDIS_PAGES_URL", "EMAIL_HOST"):
         environment.pop(name, None)
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", "check", *options],
+        [sys.executable, "manage.py", *arguments],
         cwd=BASE_DIR,
         env=environment,
         capture_output=True,
@@ -159,17 +164,7 @@ def test_sqlite_is_set_up_for_several_writing_processes(tmp_path):
 
 
 def help_for_benchmark(**env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", "help", "benchmark"],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_manage("help", "benchmark", **env)
 
 
 def test_the_benchmark_command_exists_with_the_benchmarks_settings_only():
