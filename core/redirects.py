@@ -11,12 +11,22 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 
+# Characters a URL never holds as they are (RFC 3986): a browser sends them encoded.
+NOT_IN_URLS = frozenset(' "<>\\^`{|}')
+
 
 def same_site_path(url):
     """`url` when it is a path on this site ("/articles/?page=2"), else None: one leading
-    slash (two, or a backslash after it, is read by browsers as another host), and no
-    control or invisible character, which a browser may drop before reading it."""
-    if url and url.startswith("/") and not url.startswith(("//", "/\\")) and url.isprintable():
+    slash (two, or a backslash after it, is read by browsers as another host), no control
+    or invisible character, which a browser may drop before reading it, and none that a
+    URL only holds encoded (a space, a quote: what a browser sends is encoded)."""
+    if (
+        url
+        and url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and url.isprintable()
+        and NOT_IN_URLS.isdisjoint(url)
+    ):
         return url
     return None
 
