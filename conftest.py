@@ -86,6 +86,7 @@ def _empty_cache():
     # Rate limits live in the cache: each test starts with none counted, and with the
     # cache not remembered as unreachable from an earlier test.
     from django.core.cache import caches
+    from django.core.cache.backends import locmem
 
     from core import cache as redis_cache
     from core import ratelimit
@@ -97,6 +98,11 @@ def _empty_cache():
     def clear():  # the main cache and the pages' (core/pagecache.py)
         for each in caches.all():
             each.clear()
+        # And every local-memory store, whichever cache handler made it: mutmut runs the
+        # tests twice in one process, and a cache made in the first run can outlive the
+        # handler that caches.all() knows (`make mutation` failed on a counted limit).
+        for store in (*locmem._caches.values(), *locmem._expire_info.values()):
+            store.clear()
 
     forget_outages()
     clear()
