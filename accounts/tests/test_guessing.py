@@ -243,8 +243,14 @@ def test_guesses_sent_at_once_from_many_addresses_with_one_session_are_counted(s
     )
 
     statuses = sorted(response.status_code for response in responses)
-    assert statuses.count(422) == limit - 1, statuses
-    assert statuses.count(429) == 6, statuses
+    assert statuses.count(422) == limit - 1, statuses  # only these were checked
+    # The rest were refused: counted one too many (429), or, arriving once that had
+    # signed the session out, sent to log in like anyone without a session.
+    refused = [r for r in responses if r.status_code != 422]
+    assert statuses.count(429) >= 1, statuses
+    for response in refused:
+        login = response.status_code == 302 and "/accounts/login/" in response.headers["Location"]
+        assert response.status_code == 429 or login, (response.status_code, response.headers)
     assert not signed_in(thief, site)
 
 
