@@ -1,4 +1,5 @@
-"""The session's clocks and device (accounts/activity.py), at their exact limits."""
+"""The session's clocks and device (accounts/sessions/activity.py,
+accounts/settings_area/sudo.py), at their exact limits."""
 
 import pytest
 from django.conf import settings

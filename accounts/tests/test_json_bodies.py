@@ -1,5 +1,5 @@
 """Odd request bodies against a running server. The passkey endpoints read JSON, and
-every field of it is checked before anything uses it (accounts/passkeys.py): a wrong
+every field of it is checked before anything uses it (accounts/mfa/json_bodies.py): a wrong
 type or size is a 400 that names the field. The two-factor and passkey forms read form
 data. Nothing sent to them may get a server error.
 

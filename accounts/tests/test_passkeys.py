@@ -1,5 +1,6 @@
-"""Passkeys (accounts/passkeys.py): adding, listing, renaming and removing them in
-Settings, signing in with one, and one as the second step after a password.
+"""Passkeys (accounts/mfa/ceremonies.py and views.py, accounts/signin/passkey_login.py):
+adding, listing, renaming and removing them in Settings, signing in with one, and one as
+the second step after a password.
 
 The browser's part is played by a software authenticator (webauthn_authenticator.py)
 with a real key, so py_webauthn verifies real signatures over the server's challenges.

@@ -242,7 +242,7 @@ def test_the_mailed_links_sign_nobody_in(site):
 
 
 def test_only_the_sign_in_policy_calls_djangos_login():
-    """auth.login makes a session: the policy (accounts/login_flow.py) is the only code
+    """auth.login makes a session: the policy (accounts/signin/flow.py) is the only code
     that may call it, so no view can forget a factor."""
     callers = []
     for path in sorted(BASE_DIR.glob("*/**/*.py")):

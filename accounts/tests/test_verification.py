@@ -1,4 +1,4 @@
-"""Verified email addresses (accounts/verification.py): the link sent to an address, the
+"""Verified email addresses (accounts/email/): the link sent to an address, the
 refusals of every link that must not work, what an unverified address cannot do, the
 email change that waits for its confirmation, and the "mandatory" mode.
 
