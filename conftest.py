@@ -90,6 +90,7 @@ def _empty_cache():
 
     from core import cache as redis_cache
     from core import ratelimit
+    from core.templatetags import kept
 
     def forget_outages():
         ratelimit._state.update(skip_until=0.0, warned_at=None)
@@ -103,6 +104,7 @@ def _empty_cache():
         # handler that caches.all() knows (`make mutation` failed on a counted limit).
         for store in (*locmem._caches.values(), *locmem._expire_info.values()):
             store.clear()
+        kept.kept_bodies.clear()  # rendered parts of pages (core/templatetags/kept.py)
 
     forget_outages()
     clear()
