@@ -48,9 +48,7 @@ def test_a_title_changed_without_a_save_is_shown_at_once(client):
 def test_an_edit_is_marked_on_a_row_kept_before(client):
     article = make_article()
     assert "edited" not in row_of(client.get(INDEX), article)
-    Article.objects.filter(pk=article.pk).update(
-        updated_at=article.created_at + timedelta(hours=1)
-    )
+    Article.objects.filter(pk=article.pk).update(updated_at=article.created_at + timedelta(hours=1))
     assert "edited" in row_of(client.get(INDEX), article)
 
 
