@@ -9,8 +9,8 @@ changed article has a new key and its old row is simply never asked for again: n
 to retire, nothing shared between processes, right on every server at once. The body
 must depend on nothing else (no per-visitor value, no token, no nonce).
 
-- `except_for=<user id>`: the body is rendered, never kept, for that member (an
-  author's own row carries their buttons).
+- Per-visitor parts stay outside the tag: an author's buttons on their own row are
+  rendered after the kept part, for them alone.
 - At most KEPT_ENTRIES bodies are kept per process; the least recently used go first,
   so made-up values can only push rows out, never grow the memory.
 - In development (DEBUG) the body is rendered every time, so that a changed template
@@ -65,20 +65,14 @@ kept_bodies = KeptBodies(KEPT_ENTRIES)
 
 
 class KeptNode(template.Node):
-    def __init__(self, nodelist, name, values, except_for):
+    def __init__(self, nodelist, name, values):
         self.nodelist = nodelist
         self.name = name
         self.values = values
-        self.except_for = except_for
 
     def render(self, context):
         if settings.DEBUG:
             return self.nodelist.render(context)
-        if self.except_for is not None:
-            user = context.get("user")
-            member = getattr(user, "pk", None)
-            if member is not None and member == self.except_for.resolve(context):
-                return self.nodelist.render(context)
         key = (
             self.name,
             translation.get_language(),
@@ -94,7 +88,7 @@ class KeptNode(template.Node):
 
 @register.tag
 def kept(parser, token):
-    """{% kept "name" value1 value2 ... [except_for=user_id] %}...{% endkept %}"""
+    """{% kept "name" value1 value2 ... %}...{% endkept %}"""
     bits = token.split_contents()
     if len(bits) < 3:
         raise template.TemplateSyntaxError(
@@ -103,14 +97,7 @@ def kept(parser, token):
     name = bits[1]
     if not (name[0] == name[-1] and name[0] in "\"'"):
         raise template.TemplateSyntaxError(f"'{bits[0]}' needs a quoted name first")
-    values, except_for = [], None
-    for bit in bits[2:]:
-        if bit.startswith("except_for="):
-            except_for = parser.compile_filter(bit.removeprefix("except_for="))
-        else:
-            values.append(parser.compile_filter(bit))
-    if not values:
-        raise template.TemplateSyntaxError(f"'{bits[0]}' needs the values its body shows")
+    values = [parser.compile_filter(bit) for bit in bits[2:]]
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
-    return KeptNode(nodelist, name[1:-1], values, except_for)
+    return KeptNode(nodelist, name[1:-1], values)
