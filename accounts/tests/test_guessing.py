@@ -8,6 +8,7 @@ server's threads has a connection of its own; SQLite's in-memory test database i
 by them and refuses simultaneous transactions).
 """
 
+import html
 import time
 
 import pyotp
@@ -26,7 +27,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SECOND_STEP = "/accounts/login/two-factor/"
 CODES_LOCKED = "Too many wrong codes were entered for this account"
-SIGNED_OUT = "Too many wrong passwords were typed in this account"
+SIGNED_OUT = (
+    "Too many wrong passwords were typed in this account's sessions, so this one has been "
+    "signed out. Log in again; if it was not you, reset your password."
+)
 
 
 def address(n):
@@ -218,7 +222,7 @@ def test_a_stolen_session_cannot_go_on_guessing_the_password(site, smtp_inbox, f
     last = guess(thief, site, form, "one-guess-too-many")
 
     assert last.status_code == 429
-    assert SIGNED_OUT in last.text
+    assert SIGNED_OUT in html.unescape(last.text)
     assert not signed_in(thief, site)
     notice = smtp_inbox.wait_for_mail(
         "victim@example.org", "Wrong passwords were typed in a session of your account"

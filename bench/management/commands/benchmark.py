@@ -22,6 +22,7 @@
 Speed is measured here, never asserted in tests (tests assert query counts).
 """
 
+import contextlib
 import datetime
 import json
 import os
@@ -29,6 +30,7 @@ import platform
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -130,6 +132,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-plain", action="store_true", help="skip the plain Django app (bench/plain/)"
         )
+        parser.add_argument(
+            "--runs",
+            type=int,
+            default=1,
+            help="measure every page this many times, ours and the plain app's back to back, "
+            "and report the median with the spread (one run moves by about ±15%%)",
+        )
+        parser.add_argument(
+            "--page-cache",
+            choices=["on", "off"],
+            help="the shared page cache (DJANGO_PAGE_CACHE); default: on with REDIS_URL, "
+            "off without",
+        )
         parser.add_argument("--out", default=str(BASE_DIR / "bench-results"))
         parser.add_argument("--chart", default=str(BASE_DIR / "docs" / "benchmark.png"))
 
@@ -143,46 +158,59 @@ class Command(BaseCommand):
         self.seed(articles, users)
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
-        with serving(production_server(out / "server.log", options["workers"])) as server:
-            every_scenario = self.scenarios(server.url, articles)
-            scenarios = every_scenario
+        runs = max(1, options["runs"])
+        page_cache = options["page_cache"]
+        with contextlib.ExitStack() as stack:
+            server = stack.enter_context(
+                serving(production_server(out / "server.log", options["workers"], page_cache))
+            )
+            plain = None
+            if not options["no_plain"]:
+                # Both servers run for the whole measurement, each idle while the other is
+                # measured, so that each page is measured on both back to back.
+                plain = stack.enter_context(
+                    serving(plain_server(out / "plain-server.log", options["workers"]))
+                )
+            scenarios = self.scenarios(server.url, articles)
             if options["only"]:
                 scenarios = [
                     s for s in scenarios if s["name"] in FLOORS or options["only"] in s["name"]
                 ]
-            results = []
-            for scenario in scenarios:
-                result = self.measure(scenario, duration, options["connections"], out)
-                result["queries"] = self.count_queries(scenario)
-                results.append(result)
-        plain_results = []
-        if not options["no_plain"]:
-            # The plain app's pages that the selected scenarios compare with.
-            wanted = {s["plain"] for s in scenarios}
-            plain_scenarios = [
-                s for s in every_scenario if s["plain"] == s["name"] and s["name"] in wanted
-            ]
-            self.stdout.write("The plain Django app (bench/plain/), the same pages:")
-            plain_log = out / "plain-server.log"
-            with serving(plain_server(plain_log, options["workers"])) as plain:
-                member = self.signed_in(plain.url, READER)
-                for ours in plain_scenarios:
-                    scenario = {
-                        **ours,
-                        "url": plain.url + ours["path"],
-                        "headers": {"Cookie": member.cookie_header()} if ours["client"] else {},
-                    }
-                    plain_results.append(
+            plain_members = {}
+            if plain:
+                plain_members = {
+                    username: self.signed_in(plain.url, username)
+                    for username in {s["client"] for s in scenarios if s["client"]}
+                }
+            ours_runs = {s["name"]: [] for s in scenarios}
+            plain_runs = {s["name"]: [] for s in scenarios if plain and s["plain"]}
+            for run in range(runs):
+                if runs > 1:
+                    self.stdout.write(f"Run {run + 1} of {runs}:")
+                for scenario in scenarios:
+                    ours_runs[scenario["name"]].append(
                         self.measure(scenario, duration, options["connections"], out)
                     )
+                    if scenario["name"] in plain_runs:
+                        plain_scenario = self.on_plain_app(scenario, plain, plain_members)
+                        plain_runs[scenario["name"]].append(
+                            self.measure(plain_scenario, duration, options["connections"], out)
+                        )
+            results = []
+            for scenario in scenarios:
+                result = median_run(ours_runs[scenario["name"]])
+                result["queries"] = self.count_queries(scenario)
+                results.append(result)
+        plain_results = {name: median_run(each) for name, each in plain_runs.items()}
         healthz = next(r for r in results if r["name"] == "healthz")["rate"]
         floor = next(r for r in results if r["name"] == FLOOR)["rate"]
-        plain_rates = {r["name"]: r["rate"] for r in plain_results}
-        for scenario, result in zip(scenarios, results, strict=True):
+        for result in results:
             result["of_healthz"] = result["rate"] / healthz
             result["of_floor"] = result["rate"] / floor
             result["target"] = TARGETS.get(result["name"])
-            result["plain_rate"] = plain_rates.get(scenario["plain"])
+            plain_result = plain_results.get(result["name"])
+            result["plain_rate"] = plain_result["rate"] if plain_result else None
+            result["plain_spread"] = plain_result["spread"] if plain_result else None
             result["vs_plain"] = (
                 result["rate"] / result["plain_rate"] if result["plain_rate"] else None
             )
@@ -192,6 +220,8 @@ class Command(BaseCommand):
             "settings": {
                 "database": connection.vendor,
                 "cache": "redis" if os.environ.get("REDIS_URL") else "local memory",
+                "page_cache": page_cache_setting(page_cache),
+                "runs": runs,
                 "server": f"gunicorn, {options['workers']} sync workers, DJANGO_DEBUG=false",
                 "load": f"wrk, {options['connections']} connections, {duration} s per page",
                 "articles": Article.objects.count(),
@@ -199,7 +229,9 @@ class Command(BaseCommand):
             },
             "password_checks_per_second": password_check_rates(),
             "results": results,
-            "plain": {"app": PLAIN_APP, "results": plain_results} if plain_results else None,
+            "plain": {"app": PLAIN_APP, "results": list(plain_results.values())}
+            if plain_results
+            else None,
         }
         (out / "benchmark.json").write_text(json.dumps(report, indent=2) + "\n")
         table = markdown(report)
@@ -210,7 +242,7 @@ class Command(BaseCommand):
             f"Written: {out / 'benchmark.json'}, {out / 'benchmark.md'}, {options['chart']}"
         )
         failed = [r["name"] for r in results if r["errors"]]
-        failed += [f"{r['name']} (plain app)" for r in plain_results if r["errors"]]
+        failed += [f"{name} (plain app)" for name, r in plain_results.items() if r["errors"]]
         if failed:
             logs = [str(out / "server.log")] + [str(out / "plain-server.log")] * bool(plain_results)
             raise CommandError(f"Requests failed in: {', '.join(failed)} (see {', '.join(logs)})")
@@ -225,6 +257,21 @@ class Command(BaseCommand):
         result = self.load(scenario, duration, connections, out)
         self.stdout.write(f" {result['rate']:.0f} requests/s")
         return result
+
+    def on_plain_app(self, scenario, plain, members):
+        """The plain app's page that `scenario` is compared with (for an htmx fragment, its
+        whole page), for the same member."""
+        compared = scenario["plain_path"]
+        headers = {}
+        if scenario["client"]:
+            headers["Cookie"] = members[scenario["client"]].cookie_header()
+        return {
+            **scenario,
+            "name": f"{scenario['name']}, plain app",
+            "url": plain.url + compared,
+            "path": compared,
+            "headers": headers,
+        }
 
     # -- the data set ------------------------------------------------------------------
 
@@ -275,6 +322,20 @@ class Command(BaseCommand):
                 Article.objects.bulk_create(batch)
             finally:
                 field.auto_now_add = True
+        # The author's list: the newest page is WRITER's own (the article create POST adds
+        # more of theirs during the run, so every run finds the same page).
+        per_page = settings.ARTICLES_PER_PAGE
+        writer = User.objects.get(username=WRITER)
+        newest = Article.objects.order_by("-created_at", "-id")[:per_page]
+        if any(author != writer.pk for author in newest.values_list("author_id", flat=True)):
+            Article.objects.bulk_create(
+                Article(
+                    title=f"An article of the author's own page, {i}",
+                    content="Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 30,
+                    author=writer,
+                )
+                for i in range(per_page)
+            )
         if connection.vendor == "postgresql":
             # What autovacuum does in time on a real database: statistics for the
             # planner, and the visibility map that lets the list's ids be read from the
@@ -296,10 +357,11 @@ class Command(BaseCommand):
             reverse("articles:create"),
         )
         # A member who reads (the list's newest articles are not theirs), and one who
-        # writes during the run.
+        # wrote the whole first page and writes more during the run.
         member, writer = self.signed_in(base_url, READER), self.signed_in(base_url, WRITER)
         write_token = writer.csrf_token(create)
         signed_in = {"Cookie": member.cookie_header()}
+        as_author = {"Cookie": writer.cookie_header()}
         visitor = Browser(base_url)
         login_token = visitor.csrf_token(login)
         form = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -314,31 +376,30 @@ class Command(BaseCommand):
                 "headers": headers or {},
                 "body": body,
                 "client": client,
-                # The plain app's scenario this one is compared with (None: no such page
-                # there); the scenario itself when the plain app serves the same page.
-                "plain": plain,
+                # The path of the plain app's page this one is compared with (None: no such
+                # page there), asked for by the same member.
+                "plain": plain is not None,
+                "plain_path": plain,
             }
 
         def page(name, path, headers=None, client=None):
-            return scenario(name, path, headers, client=client, plain=name)
+            return scenario(name, path, headers, client=client, plain=path)
 
         late = f"list page {late_page:,}"
+        detail = article.get_absolute_url()
         return [
             page("healthz", "/healthz"),
             # The plain app's /healthz is its view through its whole middleware stack.
-            scenario(FLOOR, reverse("robots_txt"), plain="healthz"),
+            scenario(FLOOR, reverse("robots_txt"), plain="/healthz"),
             page("article list", index),
             page("article list, logged in", index, signed_in, client=READER),
+            # A member whose own articles fill the page (rendered for them, with buttons).
+            page("article list, its author", index, as_author, client=WRITER),
             page(late, f"{index}?page={late_page}"),
             page(f"{late}, logged in", f"{index}?page={late_page}", signed_in, client=READER),
-            scenario("list fragment (htmx)", index, fragment, plain="article list"),
-            page("article detail", article.get_absolute_url()),
-            scenario(
-                "detail fragment (htmx)",
-                article.get_absolute_url(),
-                fragment,
-                plain="article detail",
-            ),
+            scenario("list fragment (htmx)", index, fragment, plain=index),
+            page("article detail", detail),
+            scenario("detail fragment (htmx)", detail, fragment, plain=detail),
             page("login form", login),
             page("signup form", signup),
             scenario(
@@ -444,10 +505,13 @@ class Command(BaseCommand):
         return len(queries)
 
 
-def server_environment(port, workers):
+def server_environment(port, workers, page_cache=None):
     """Production mode on 127.0.0.1:`port` over plain HTTP, with a throwaway secret key,
-    on this run's database (DATABASE_URL, else the SQLite file this process uses)."""
+    on this run's database (DATABASE_URL, else the SQLite file this process uses);
+    `page_cache` "on" or "off" sets DJANGO_PAGE_CACHE (else the default)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    if page_cache:
+        env["DJANGO_PAGE_CACHE"] = "true" if page_cache == "on" else "false"
     env.update(
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
@@ -463,13 +527,13 @@ def server_environment(port, workers):
     return env
 
 
-def production_server(log_path, workers):
+def production_server(log_path, workers, page_cache=None):
     """scripts/serve.sh on a free port, ready once /readyz answers."""
     port = free_port()
     return ServerProcess(
         [str(BASE_DIR / "scripts" / "serve.sh")],
         port=port,
-        env=server_environment(port, workers),
+        env=server_environment(port, workers, page_cache),
         cwd=BASE_DIR,
         log_path=log_path,
         ready_path="/readyz",
@@ -506,6 +570,25 @@ def plain_server(log_path, workers):
         name="The plain app's server",
         stop_timeout=30,
     )
+
+
+def median_run(runs):
+    """The run with the median rate (its latencies and sizes too), with the spread of the
+    rates over all runs: (highest - lowest) / median."""
+    ordered = sorted(runs, key=lambda r: r["rate"])
+    median = statistics.median(r["rate"] for r in runs)
+    result = dict(ordered[(len(ordered) - 1) // 2], rate=median)
+    result["runs"] = [r["rate"] for r in runs]
+    result["spread"] = (ordered[-1]["rate"] - ordered[0]["rate"]) / median if median else 0.0
+    result["errors"] = sum(r["errors"] for r in runs)
+    return result
+
+
+def page_cache_setting(option):
+    """What the measured server did with its shared page cache."""
+    if option:
+        return option
+    return "on (REDIS_URL)" if os.environ.get("REDIS_URL") else "off (no REDIS_URL)"
 
 
 @contextmanager
@@ -559,11 +642,13 @@ def password_check_rates():
 
 def markdown(report):
     settings_ = report["settings"]
+    runs = settings_.get("runs", 1)
     lines = [
         f"Measured {report['date']} on {report['machine']['cores']} cores "
-        f"({report['machine']['cpu']}), {settings_['database']}, cache: {settings_['cache']}; "
-        f"{settings_['server']}; {settings_['load']}; {settings_['articles']:,} articles, "
-        f"{settings_['users']:,} users.",
+        f"({report['machine']['cpu']}), {settings_['database']}, cache: {settings_['cache']}, "
+        f"page cache {settings_['page_cache']}; {settings_['server']}; {settings_['load']}; "
+        f"{settings_['articles']:,} articles, {settings_['users']:,} users."
+        + (f" Median of {runs} runs, ± the spread: (highest - lowest) / median." * (runs > 1)),
         "",
         "| scenario | requests/s | p50 ms | p99 ms | bytes/request | queries "
         "| of /healthz | target | of floor² | plain Django¹ | vs plain |",
@@ -571,18 +656,22 @@ def markdown(report):
     ]
     for r in report["results"]:
         target = f"≥ {r['target']:.0%}" if r["target"] else ""
-        plain = f"{r['plain_rate']:,.0f}" if r.get("plain_rate") else ""
+        rate = f"{r['rate']:,.0f}" + (f" ±{r['spread']:.0%}" if runs > 1 else "")
+        plain = ""
+        if r.get("plain_rate"):
+            plain = f"{r['plain_rate']:,.0f}" + (f" ±{r['plain_spread']:.0%}" if runs > 1 else "")
         versus = f"{r['vs_plain']:.2f}{TIMES}" if r.get("vs_plain") else ""
         lines.append(
-            f"| {r['name']} | {r['rate']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
+            f"| {r['name']} | {rate} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
             f"{r['bytes_per_request']:,.0f} | {r['queries']} | {r['of_healthz']:.0%} | {target} "
             f"| {r['of_floor']:.0%} | {plain} | {versus} |"
         )
     lines.append("")
     if report.get("plain"):
         lines.append(
-            "¹ Requests/s of the same path on a plain Django app in the same run (for the htmx "
-            "fragments: its full page), and this app's rate divided by it. The plain app is "
+            "¹ Requests/s of the same path on a plain Django app, measured right after ours in "
+            "each run (for the htmx fragments: its full page; for robots.txt: its /healthz "
+            "through its middleware), and this app's rate divided by it. The plain app is "
             f"{report['plain']['app']}."
         )
     else:
