@@ -153,7 +153,9 @@ def test_copies_live_at_most_their_setting():
     assert 0 < user_ttl <= settings.USER_CACHE_SECONDS
 
 
-def test_signing_in_and_out_works_while_the_cache_cannot_be_reached(unreachable_redis_settings):
+def test_signing_in_and_out_works_while_the_cache_cannot_be_reached(
+    unreachable_redis_settings, caplog
+):
     user = make_user()
     with override_settings(**unreachable_redis_settings):
         client = signed_in(user)
@@ -161,6 +163,15 @@ def test_signing_in_and_out_works_while_the_cache_cannot_be_reached(unreachable_
         assert cached_user(user.pk) == user
         assert client.post("/accounts/logout/").status_code == 302
         assert not is_signed_in(client)
+    # The operator is told how long the ended session may still be served from the
+    # cache once it answers again, and why.
+    warnings = [r.getMessage() for r in caplog.records if r.name == session_store.__name__]
+    expected = (
+        f"An ended session may stay in the cache for up to {settings.SESSION_CACHE_SECONDS} s: "
+    )
+    reasons = [m.removeprefix(expected) for m in warnings if m.startswith(expected)]
+    assert reasons, warnings
+    assert all(reason and reason != "None" for reason in reasons), reasons
 
 
 def test_a_user_who_does_not_exist_is_nobody_and_is_not_kept():
