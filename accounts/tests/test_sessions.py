@@ -405,3 +405,11 @@ def test_an_anonymous_session_row_belongs_to_nobody_and_no_device(client):
     row = UserSession.objects.get(session_key=client.session.session_key)
     assert row.user_id is None
     assert (row.user_agent, row.ip_address, row.signed_in_at) == ("", None, None)
+
+
+def test_a_session_signed_in_before_methods_were_recorded_names_no_method():
+    user = make_user()
+    client, _ = sign_in(user)
+    UserSession.objects.filter(user=user).update(sign_in_method="")
+    page = client.get("/accounts/sessions/").content.decode()
+    assert "Signed in with" not in page
