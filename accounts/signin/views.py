@@ -118,8 +118,8 @@ def warn_before_lockout(request, form):
     django-axes locks the account on this device."""
     if not form.has_error(NON_FIELD_ERRORS, "invalid_login"):
         return
-    credentials = {"username": form.data.get("username", "")}
-    left = settings.AXES_FAILURE_LIMIT - AxesProxyHandler.get_failures(request, credentials)
+    # Counted against the account the posted username names (accounts.backends.lockout_key).
+    left = settings.AXES_FAILURE_LIMIT - AxesProxyHandler.get_failures(request)
     if 0 < left <= LOCKOUT_WARNING_FROM:
         minutes = settings.AXES_COOLOFF_TIME // timedelta(minutes=1)
         message = ngettext(

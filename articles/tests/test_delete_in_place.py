@@ -88,3 +88,29 @@ def test_the_article_buttons_turn_into_the_confirmation_and_cancel_puts_them_bac
     assert 'hx-swap="outerHTML" autofocus>Delete<' in back  # the focus back on Delete
     # A page loaded whole puts the focus nowhere in particular.
     assert "autofocus" not in client.get(f"/articles/{article.pk}/").text
+
+
+def test_the_row_confirmation_reads_as_a_small_row_and_names_what_it_deletes(authored):
+    article, client = authored(title="Maybe")
+    row = asked_in_place(client, article, f"article-{article.pk}")
+    question = (
+        f'<p class="mb-0 fw-semibold text-break" id="article-{article.pk}-question">'
+        "Delete “Maybe”? This cannot be undone.</p>"
+    )
+    assert question in row
+    button = (
+        '<button type="submit" class="btn btn-danger btn-sm">'
+        'Delete<span class="visually-hidden"> Maybe</span></button>'
+    )
+    assert button in row
+    # Without JavaScript, Cancel leads back to the page the reader was on.
+    assert '<a class="btn btn-outline-secondary btn-sm" href="/articles/?page=1"' in row
+
+
+def test_the_confirmation_page_without_javascript_is_titled_by_the_article(authored):
+    article, client = authored(title="Maybe")
+    page = client.get(f"/articles/{article.pk}/delete/").content.decode()
+    assert "<title>Delete · Maybe · Board</title>" in page
+    assert 'id="article-actions-question">Delete “Maybe”? This cannot be undone.</h1>' in page
+    button = 'class="btn btn-danger">Delete<span class="visually-hidden"> Maybe</span></button>'
+    assert button in page
