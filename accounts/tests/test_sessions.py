@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import UserSession
+from accounts.sessions.store import SessionStore
 from accounts.tests.factories import FIREFOX, PASSWORD, SAFARI, later, make_user
 from support.client import HX, log_in
 from support.html import messages_of
@@ -413,3 +414,10 @@ def test_a_session_signed_in_before_methods_were_recorded_names_no_method():
     UserSession.objects.filter(user=user).update(sign_in_method="")
     page = client.get("/accounts/sessions/").content.decode()
     assert "Signed in with" not in page
+
+
+def test_a_session_without_a_sign_in_records_no_method():
+    store = SessionStore()
+    store["note"] = "a visitor's"
+    store.create()
+    assert UserSession.objects.get(session_key=store.session_key).sign_in_method == ""

@@ -15,6 +15,7 @@ from django.test import override_settings
 from accounts.tests.factories import make_user
 from core import ratelimit
 from core.tests.helpers import START, at
+from support.caches import seconds_to_live
 from support.client import log_in
 
 pytestmark = pytest.mark.django_db
@@ -151,14 +152,23 @@ def test_a_request_is_first_once_per_window_and_identity():
         assert not ratelimit.first_in_window("probe", "ada@example.org", window)
     with time_machine.travel(start + window, tick=False):
         assert ratelimit.first_in_window("probe", "ada@example.org", window)
-    assert ratelimit.first_in_window("probe", "", window)  # no identity, no spacing
+    # No identity, no spacing: every request without one is the first.
+    assert ratelimit.first_in_window("probe", "", window)
+    assert ratelimit.first_in_window("probe", "", window)
 
 
-def test_the_first_in_a_window_is_kept_under_a_hashed_key(settings):
+def test_the_first_in_a_window_is_kept_under_a_hashed_key_for_the_window_only(settings):
     ratelimit.first_in_window("probe", "ada@example.org", 600)
     key = ratelimit._key("probe", "ada@example.org", 600)
     assert "ada" not in key
     assert cache.get(key) == 1
+    assert 0 < seconds_to_live(cache, key) <= 600
+
+
+def test_a_give_back_that_meets_the_outage_logs_it(unreachable_redis, caplog):
+    caplog.set_level(logging.WARNING, logger="core.ratelimit")
+    ratelimit.give_back("login-account", "ada")
+    assert "(ConnectionError: " in warnings_of(caplog)[0].getMessage()
 
 
 def test_every_request_is_first_while_the_cache_cannot_be_reached(unreachable_redis, caplog):
