@@ -19,6 +19,13 @@ pytestmark = pytest.mark.django_db
 INDEX = "/articles/"
 
 
+@pytest.fixture(autouse=True)
+def _rendered_every_time(settings):
+    """Every visit renders its page (with Redis the page cache would serve a copy, and
+    the rows would not be asked for): these tests are about rendering."""
+    settings.ANONYMOUS_PAGE_CACHE = False
+
+
 def row_of(response, article):
     html = response.content.decode()
     start = html.index(f'id="article-{article.pk}"')
